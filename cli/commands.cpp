@@ -1,0 +1,127 @@
+#include "cli/commands.h"
+
+#include <fstream>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "frontend/compiler.h"
+#include "ir/printer.h"
+#include "runtime/engine/driver.h"
+#include "runtime/io/result_writer.h"
+#include "support/text.h"
+#include "support/time.h"
+
+namespace scorec::cli {
+namespace {
+
+std::optional<ir::Program> compile(const std::string& file, bool color, frontend::Diagnostics& diags,
+                                   frontend::SourceManager& sources) {
+  auto program = frontend::compile_file(file, sources, diags);
+  diags.render(std::cerr, sources, color);
+  return program;
+}
+
+std::optional<double> parse_instant(const std::string& s) {
+  if (auto t = parse_iso8601(s)) return t;
+  if (auto n = parse_number(s)) return *n > 1e11 ? *n / 1000.0 : *n;
+  return std::nullopt;
+}
+
+Expected<runtime::FieldMapping> mapping(const std::optional<std::string>& file, const std::vector<std::string>& opts) {
+  runtime::FieldMapping m;
+  if (file) {
+    auto loaded = runtime::load_mapping_file(*file);
+    if (!loaded) return loaded.error();
+    m = std::move(*loaded);
+  }
+  for (const auto& o : opts)
+    if (auto st = m.apply_option(o); !st) return st.error();
+  return m;
+}
+
+}  // namespace
+
+int check(const CheckArgs& a) {
+  size_t errors = 0, warnings = 0;
+  for (const auto& f : a.files) {
+    frontend::SourceManager sources;
+    frontend::Diagnostics diags;
+    compile(f, a.color, diags, sources);
+    errors += diags.error_count();
+    warnings += diags.all().size() - diags.error_count();
+  }
+  if (errors > 0) {
+    std::cerr << fmt::format("{} error{} found\n", errors, errors == 1 ? "" : "s");
+    return 1;
+  }
+  std::cerr << fmt::format("{}: ok{}\n", a.files.size() == 1 ? a.files[0] : fmt::format("{} files", a.files.size()),
+                           warnings ? fmt::format(" ({} warning{})", warnings, warnings == 1 ? "" : "s") : "");
+  return 0;
+}
+
+int ir(const IrArgs& a) {
+  frontend::SourceManager sources;
+  frontend::Diagnostics diags;
+  auto program = compile(a.file, false, diags, sources);
+  if (!program) return 1;
+  std::cout << ir::print_program(*program);
+  return 0;
+}
+
+int run(const RunArgs& a) {
+  frontend::SourceManager sources;
+  frontend::Diagnostics diags;
+  auto program = compile(a.rules, a.color, diags, sources);
+  if (!program) return 1;
+
+  runtime::RunOptions o;
+  o.events_path = a.events;
+  o.profiles_path = a.profiles;
+  o.skip_bad = a.skip_bad;
+  o.stream = a.stream;
+  if (a.as_of) {
+    o.as_of = parse_instant(*a.as_of);
+    if (!o.as_of) {
+      std::cerr << fmt::format("error: --as-of '{}' is not a date or time; write 2024-03-01 or 2024-03-01T10:00:00Z\n", *a.as_of);
+      return 2;
+    }
+  }
+  auto em = mapping(a.mapping, a.maps);
+  if (!em) {
+    std::cerr << "error: " << em.error().str() << "\n";
+    return 2;
+  }
+  o.events_mapping = std::move(*em);
+  auto pm = mapping(a.profile_mapping, a.profile_maps);
+  if (!pm) {
+    std::cerr << "error: " << pm.error().str() << "\n";
+    return 2;
+  }
+  o.profiles_mapping = std::move(*pm);
+
+  auto engine = runtime::make_interpreter();
+  auto result = runtime::run_rules(*program, o, *engine);
+  if (!result) {
+    std::cerr << "error: " << result.error().str() << "\n";
+    if (!a.skip_bad) std::cerr << "hint: fix the line, or pass --skip-bad to skip malformed lines (they are counted)\n";
+    return 1;
+  }
+  std::ofstream file;
+  std::ostream* out = &std::cout;
+  if (a.output) {
+    file.open(*a.output, std::ios::binary);
+    if (!file) {
+      std::cerr << fmt::format("error: cannot write '{}'\n", *a.output);
+      return 1;
+    }
+    out = &file;
+  }
+  if (a.format == "ndjson") runtime::write_ndjson(result->table, *out);
+  else runtime::write_csv(result->table, *out);
+  out->flush();
+  if (!a.quiet) std::cerr << runtime::format_summary(result->summary, *program);
+  return 0;
+}
+
+}  // namespace scorec::cli

@@ -1,0 +1,40 @@
+// The subcommands. Each returns the process exit code: 0 success, 1 errors in the
+// user's rules or data, 2 a usage error.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace scorec::cli {
+
+struct CheckArgs {
+  std::vector<std::string> files;
+  bool color = false;
+};
+int check(const CheckArgs& a);
+
+struct IrArgs {
+  std::string file;
+};
+int ir(const IrArgs& a);
+
+struct RunArgs {
+  std::string rules;
+  std::string events;
+  std::optional<std::string> profiles;
+  std::optional<std::string> as_of;
+  std::string format = "csv";
+  std::optional<std::string> output;
+  bool skip_bad = false;
+  bool stream = false;
+  std::optional<std::string> mapping;
+  std::vector<std::string> maps;
+  std::optional<std::string> profile_mapping;
+  std::vector<std::string> profile_maps;
+  bool quiet = false;
+  bool color = false;
+};
+int run(const RunArgs& a);
+
+}  // namespace scorec::cli

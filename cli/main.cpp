@@ -1,0 +1,60 @@
+// scorec: check, run and inspect scoring rules. A thin layer over the library; it
+// only parses arguments and turns results into messages and exit codes.
+#include <unistd.h>
+
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.h"
+
+int main(int argc, char** argv) {
+  using namespace scorec::cli;
+  CLI::App app{"scorec: a rules language and compiler for engagement and lead scoring"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "scorec 0.1.0");
+  bool color = isatty(STDERR_FILENO) && !std::getenv("NO_COLOR");
+
+  CheckArgs check_args;
+  auto* check_cmd = app.add_subcommand("check", "Check rules files and report every error (exit 0 clean, 1 errors)");
+  check_cmd->add_option("files", check_args.files, "Rules files")->required()->check(CLI::ExistingFile);
+
+  IrArgs ir_args;
+  auto* ir_cmd = app.add_subcommand("ir", "Print the compiled IR of a rules file");
+  ir_cmd->add_option("file", ir_args.file, "Rules file")->required()->check(CLI::ExistingFile);
+
+  RunArgs run_args;
+  auto* run_cmd = app.add_subcommand("run", "Score users from event (and profile) files");
+  run_cmd->add_option("rules", run_args.rules, "Rules file")->required()->check(CLI::ExistingFile);
+  run_cmd->add_option("--events,-e", run_args.events, "Events file: .ndjson/.jsonl/.csv, optionally .gz; - for stdin")->required();
+  run_cmd->add_option("--profiles,-p", run_args.profiles, "Profiles file (CSV, NDJSON or Segment identify messages)");
+  run_cmd->add_option("--as-of", run_args.as_of, "Score as of this instant (default: the latest event's time)");
+  run_cmd->add_option("--format,-f", run_args.format, "Output format")->check(CLI::IsMember({"csv", "ndjson"}));
+  run_cmd->add_option("--output,-o", run_args.output, "Output file (default: standard output)");
+  run_cmd->add_flag("--skip-bad", run_args.skip_bad, "Skip malformed lines (counted in the summary) instead of stopping");
+  run_cmd->add_flag("--stream", run_args.stream, "Read the events twice in chunks, in memory bounded by the number of users");
+  run_cmd->add_option("--mapping", run_args.mapping, "Field mapping file for the events (key = value lines)")->check(CLI::ExistingFile);
+  run_cmd->add_option("--map", run_args.maps, "Field mapping for the events, KEY=VALUE (repeatable): user=, event=, event_name=, time=, time_format=, prop.NAME=, alias.EVENT=");
+  run_cmd->add_option("--profile-mapping", run_args.profile_mapping, "Field mapping file for the profiles")->check(CLI::ExistingFile);
+  run_cmd->add_option("--profile-map", run_args.profile_maps, "Field mapping for the profiles, KEY=VALUE (repeatable): user=, attr.NAME=");
+  run_cmd->add_flag("--quiet,-q", run_args.quiet, "Do not print the summary on stderr");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    std::cerr << "Run 'scorec --help' or 'scorec COMMAND --help' for usage.\n";
+    return 2;
+  }
+  check_args.color = run_args.color = color;
+  if (*check_cmd) return check(check_args);
+  if (*ir_cmd) return ir(ir_args);
+  if (*run_cmd) return run(run_args);
+  return 2;
+}

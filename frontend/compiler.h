@@ -1,0 +1,33 @@
+// The frontend's entry point: a rules file (and everything it imports) -> IR, or
+// diagnostics saying why not.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "frontend/diagnostics.h"
+#include "frontend/source.h"
+#include "ir/program.h"
+
+namespace scorec::frontend {
+
+struct CompileOptions {
+  // Where `import "stdlib/x.score"` looks when the path is not found next to the
+  // importing file. Defaults to the directory the build was configured with, and
+  // SCOREC_STDLIB (a directory holding stdlib/) overrides it.
+  std::vector<std::string> search_dirs;
+};
+
+CompileOptions default_compile_options();
+
+// Loads `path`, its imports, checks them and lowers them to the IR. Diagnostics (errors
+// and warnings) go to `diags`; the program is returned only when there are no errors.
+std::optional<ir::Program> compile_file(const std::string& path, SourceManager& sources, Diagnostics& diags,
+                                        const CompileOptions& options = default_compile_options());
+
+// The same for rules held in memory; `name` is the file name diagnostics show.
+std::optional<ir::Program> compile_string(const std::string& text, const std::string& name, SourceManager& sources,
+                                          Diagnostics& diags, const CompileOptions& options = default_compile_options());
+
+}  // namespace scorec::frontend

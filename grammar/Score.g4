@@ -1,0 +1,136 @@
+// The scorec rules language. The parse tree is turned into the AST by
+// frontend/ast_builder.cpp; everything that can be said better in a checker than in
+// a grammar (unknown decay kinds, types, constant-ness) is left to the frontend, so the
+// grammar stays small and its errors stay about punctuation.
+grammar Score;
+
+file_ : item* EOF ;
+
+item
+  : importDecl
+  | eventDecl
+  | profileDecl
+  | constDecl
+  | scoreDecl
+  | gradeDecl
+  | segmentDecl
+  ;
+
+importDecl  : IMPORT STRING ;
+eventDecl   : EVENT IDENT '{' fieldList? '}' ;
+profileDecl : PROFILE '{' fieldList? '}' ;
+fieldList   : field (',' field)* ','? ;
+field       : IDENT ':' typeRef ;
+typeRef     : IDENT ('<' IDENT '>')? ;
+constDecl   : CONST IDENT '=' expr ;
+
+scoreDecl : SCORE IDENT '{' scoreItem* '}' ;
+scoreItem
+  : DECAY IDENT expr?                      # decayItem
+  | WINDOW expr                            # windowItem
+  | ON IDENT (WHEN expr)? weight? modifier* # onRule
+  | WHEN expr weight?                      # whenRule
+  | SCALE IDENT range (TO range)?          # scaleItem
+  | TIERS '{' tierList '}'                 # tiersItem
+  ;
+
+gradeDecl : GRADE IDENT '{' gradeItem* '}' ;
+gradeItem
+  : WHEN expr weight?                      # gradeWhen
+  | LETTERS '{' tierList '}'               # gradeLetters
+  ;
+
+segmentDecl : SEGMENT IDENT '=' expr ;
+
+// A weight is a sign and an expression: `+3`, `-20`, `+ amount * 0.01`. After a
+// condition the expression rule is greedy and swallows the weight; the AST builder
+// splits the condition's last top-level `+`/`-` term back off (see ast_builder.cpp).
+weight   : sign=('+' | '-') expr ;
+modifier
+  : CAP expr (PER expr)?                   # capModifier
+  | LIMIT expr (PER expr)?                 # limitModifier
+  | ONCE                                   # onceModifier
+  ;
+range    : expr '..' expr ;
+tierList : tier (',' tier)* ','? ;
+tier     : IDENT ('>=' expr | expr '..' expr)? ;
+
+// Precedence, tightest first: postfix, unary minus, * / %, + -, ??, comparisons and
+// `in`, not, and, or.
+expr
+  : primary                                          # primaryExpr
+  | '-' expr                                         # negExpr
+  | expr op=('*' | '/' | '%') expr                   # mulExpr
+  | expr op=('+' | '-') expr                         # addExpr
+  | <assoc=right> expr '??' expr                     # coalesceExpr
+  | expr op=('<' | '<=' | '>' | '>=' | '==' | '!=') expr # cmpExpr
+  | expr NOT? IN expr                                # inExpr
+  | NOT expr                                         # notExpr
+  | expr AND expr                                    # andExpr
+  | expr OR expr                                     # orExpr
+  ;
+
+primary
+  : NUMBER                                 # numberLit
+  | DURATION                               # durationLit
+  | TIMESTAMP                              # timestampLit
+  | STRING                                 # stringLit
+  | (TRUE | FALSE)                         # boolLit
+  | NULL_                                  # nullLit
+  | IDENT '(' (expr (',' expr)*)? ')'      # callExpr
+  | name ('.' name)?                       # nameExpr
+  | '[' (expr (',' expr)* ','?)? ']'       # listLit
+  | '(' expr ')'                           # parenExpr
+  ;
+
+// `profile.plan`, `purchase.amount`, `engagement.tier`: a few keywords are also
+// valid as the parts of a qualified name.
+name : IDENT | PROFILE | SCORE | GRADE | SEGMENT | EVENT ;
+
+IMPORT  : 'import' ;
+EVENT   : 'event' ;
+PROFILE : 'profile' ;
+CONST   : 'const' ;
+SCORE   : 'score' ;
+GRADE   : 'grade' ;
+SEGMENT : 'segment' ;
+DECAY   : 'decay' ;
+WINDOW  : 'window' ;
+ON      : 'on' ;
+WHEN    : 'when' ;
+SCALE   : 'scale' ;
+TO      : 'to' ;
+TIERS   : 'tiers' ;
+LETTERS : 'letters' ;
+CAP     : 'cap' ;
+PER     : 'per' ;
+LIMIT   : 'limit' ;
+ONCE    : 'once' ;
+AND     : 'and' ;
+OR      : 'or' ;
+NOT     : 'not' ;
+IN      : 'in' ;
+TRUE    : 'true' ;
+FALSE   : 'false' ;
+NULL_   : 'null' ;
+
+// 2024-03-01, 2024-03-01T10:00:00Z, 2024-03-01T10:00:00.250+02:00
+TIMESTAMP
+  : DIGIT DIGIT DIGIT DIGIT '-' DIGIT DIGIT '-' DIGIT DIGIT
+    ('T' DIGIT DIGIT ':' DIGIT DIGIT (':' DIGIT DIGIT ('.' DIGIT+)?)?
+      ('Z' | ('+' | '-') DIGIT DIGIT ':' DIGIT DIGIT)?)?
+  ;
+// 30d, 12h, 15m, 45s, 2w, 1.5h
+DURATION : DIGIT+ ('.' DIGIT+)? ('w' | 'd' | 'h' | 'm' | 's') ;
+NUMBER   : DIGIT+ ('.' DIGIT+)? ([eE] [+-]? DIGIT+)? ;
+STRING   : '"' (~["\\\r\n] | '\\' .)* '"' ;
+IDENT    : [a-zA-Z_] [a-zA-Z0-9_]* ;
+
+LINE_COMMENT  : ('//' | '#') ~[\r\n]* -> skip ;
+BLOCK_COMMENT : '/*' .*? '*/' -> skip ;
+WS            : [ \t\r\n]+ -> skip ;
+// Anything else becomes one token the parser rejects, so a stray character is
+// reported by the parser with its position instead of by the lexer's default text.
+UNKNOWN_CHAR  : . ;
+
+fragment DIGIT : [0-9] ;

@@ -1,0 +1,64 @@
+// The scoring rules of DESIGN.md §3 as small functions, shared by every engine so the
+// interpreter and the JIT cannot drift apart (the JIT calls or inlines these).
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+
+#include "ir/program.h"
+
+namespace scorec::ir {
+
+// decay(age): none -> 1; half_life h -> 2^(-age/h); linear L -> max(0, 1 - age/L).
+inline double decay_factor(DecayKind kind, double param, double age) {
+  switch (kind) {
+    case DecayKind::None: return 1.0;
+    case DecayKind::HalfLife: return std::exp2(-age / param);
+    case DecayKind::Linear: return std::max(0.0, 1.0 - age / param);
+  }
+  return 1.0;
+}
+
+// The epoch-aligned bucket of a timestamp for a period (0 = one lifetime bucket).
+inline double bucket_of(double ts, double period) { return period > 0 ? std::floor(ts / period) : 0.0; }
+
+// The part of an undecayed weight a cap accepts, given the magnitude the bucket has
+// already accepted; `used` grows by what is accepted. The event that crosses the cap
+// is accepted partially.
+inline double cap_accept(double weight, double cap, double& used) {
+  double room = cap - used;
+  if (room <= 0) return 0.0;
+  double mag = std::min(std::fabs(weight), room);
+  used += mag;
+  return std::copysign(mag, weight);
+}
+
+// Linear scaling lo..hi to a..b: a + floor((b-a+1) * (raw-lo) / (hi-lo)), clamped.
+inline double linear_scale(double raw, double lo, double hi, int64_t a, int64_t b) {
+  double width = static_cast<double>(b - a + 1);
+  double v = static_cast<double>(a) + std::floor(width * (raw - lo) / (hi - lo));
+  return std::clamp(v, static_cast<double>(a), static_cast<double>(b));
+}
+
+// Percentile scaling: a + floor((b-a+1) * lower / n), clamped to b, where `lower` is
+// the number of users with a strictly lower raw score.
+inline double percentile_scale(uint64_t lower, uint64_t n, int64_t a, int64_t b) {
+  double width = static_cast<double>(b - a + 1);
+  double v = static_cast<double>(a) + std::floor(width * static_cast<double>(lower) / static_cast<double>(n));
+  return std::min(v, static_cast<double>(b));
+}
+
+// The first tier that matches, top to bottom; -1 when none does (the checker makes
+// that impossible for well-formed tiers).
+inline int tier_of(const std::vector<Tier>& tiers, double value) {
+  for (size_t i = 0; i < tiers.size(); ++i) {
+    const Tier& t = tiers[i];
+    if (t.kind == Tier::CatchAll || (t.kind == Tier::Threshold && value >= t.min) ||
+        (t.kind == Tier::Range && value >= t.min && value <= t.max))
+      return static_cast<int>(i);
+  }
+  return -1;
+}
+
+}  // namespace scorec::ir

@@ -1,0 +1,53 @@
+// Event readers: NDJSON (plain events and Segment-spec `track` / `identify` messages)
+// and CSV, optionally gzip-compressed, read in chunks so that any file size streams in
+// bounded memory.
+//
+// Malformed input (a line that is not valid JSON, a CSV row with the wrong number of
+// fields, a missing or unparseable timestamp, a missing event name) is an Error naming
+// the file, the line and the field, unless IngestContext::skip_bad is set: then the
+// line is skipped and counted in IngestStats::skipped_bad.
+//
+// Rows with an empty user id are counted in IngestStats::missing_user and skipped:
+// they cannot belong to any user (the retail file has 135,080 of them).
+//
+// A property value that does not convert to its declared type becomes null and is
+// counted in IngestStats::bad_values (a rule on it then counts a null weight).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "runtime/event_batch.h"
+#include "runtime/io/ingest.h"
+#include "support/expected.h"
+
+namespace scorec::runtime {
+
+class EventReader {
+ public:
+  virtual ~EventReader() = default;
+  // Clears `out` and fills it with up to `max_events` events. Returns false once the
+  // input is exhausted and `out` is empty.
+  virtual Expected<bool> next(EventBatch& out, size_t max_events) = 0;
+};
+
+// Knobs for tests and tools; the defaults suit production.
+struct ReaderOptions {
+  size_t block_size = size_t{1} << 20;  // bytes read per chunk (memory is about 2 blocks + the longest line)
+};
+
+// Opens an events file ("-" is standard input). Identify messages found in it update
+// ctx.profiles as they are read.
+Expected<std::unique_ptr<EventReader>> open_event_reader(const std::string& path, const FieldMapping& mapping,
+                                                         IngestContext& ctx);
+Expected<std::unique_ptr<EventReader>> open_event_reader(const std::string& path, const FieldMapping& mapping,
+                                                         IngestContext& ctx, const ReaderOptions& options);
+
+// Reads a whole profiles file (CSV or NDJSON rows keyed by user id, or Segment
+// `identify` messages) into ctx.profiles. Later rows for the same user overwrite the
+// attributes they set.
+Status read_profiles(const std::string& path, const FieldMapping& mapping, IngestContext& ctx);
+Status read_profiles(const std::string& path, const FieldMapping& mapping, IngestContext& ctx,
+                     const ReaderOptions& options);
+
+}  // namespace scorec::runtime

@@ -1,0 +1,41 @@
+// What readers write into while they ingest a file: the shared pools and indices of a
+// run, and the counts the run summary reports.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "ir/schema.h"
+#include "runtime/io/field_mapping.h"
+#include "runtime/profile_table.h"
+#include "runtime/user_index.h"
+#include "runtime/value_pools.h"
+
+namespace scorec::runtime {
+
+struct IngestStats {
+  uint64_t events_read = 0;      // well-formed events (all types)
+  uint64_t skipped_bad = 0;      // malformed lines skipped under --skip-bad
+  uint64_t unknown_events = 0;   // well-formed events of an undeclared type
+  std::map<std::string, uint64_t> unknown_by_name;  // input name -> count
+  uint64_t missing_user = 0;     // rows with an empty user id (skipped, counted here and not in skipped_bad)
+  uint64_t profiles_read = 0;    // profile rows / identify messages applied
+  uint64_t bad_values = 0;       // property values that did not convert to the declared type (became null)
+  double max_ts = -1e300;        // latest timestamp read, for the default as-of time
+  uint64_t other_messages = 0;   // Segment page / screen / group / alias messages (not events; skipped)
+  std::vector<std::string> warnings;  // mapping entries that name nothing declared, unmapped properties
+};
+
+struct IngestContext {
+  const ir::Schema& schema;
+  StringPool& strings;
+  ListPool& lists;
+  UserIndex& users;
+  ProfileTable& profiles;
+  IngestStats& stats;
+  bool skip_bad = false;  // skip malformed lines (counted) instead of failing
+};
+
+}  // namespace scorec::runtime

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs every build and test dependency of scorec on a fresh Debian bookworm
+# machine. Idempotent: packages already present are skipped by apt-get.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config git
+  antlr4 libantlr4-runtime-dev           # grammar generator (4.7.2) + C++ runtime (4.9)
+  llvm-19-dev                            # ORC LLJIT for the native engine
+  libfmt-dev                             # formatting
+  libgtest-dev libgmock-dev googletest   # unit and golden tests
+  libbenchmark-dev                       # benchmarks
+  libsimdjson-dev                        # NDJSON reader (on-demand API)
+  libcli11-dev                           # command line
+  zlib1g-dev                             # gzip-compressed event files
+  gzip python3
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -80,6 +80,7 @@ int run(const RunArgs& a) {
   o.profiles_path = a.profiles;
   o.skip_bad = a.skip_bad;
   o.stream = a.stream;
+  o.chunk_events = a.chunk_events;
   if (a.as_of) {
     o.as_of = parse_instant(*a.as_of);
     if (!o.as_of) {

@@ -28,6 +28,7 @@ struct RunArgs {
   std::optional<std::string> output;
   bool skip_bad = false;
   bool stream = false;
+  size_t chunk_events = 1 << 16;
   std::optional<std::string> mapping;
   std::vector<std::string> maps;
   std::optional<std::string> profile_mapping;

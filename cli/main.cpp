@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--output,-o", run_args.output, "Output file (default: standard output)");
   run_cmd->add_flag("--skip-bad", run_args.skip_bad, "Skip malformed lines (counted in the summary) instead of stopping");
   run_cmd->add_flag("--stream", run_args.stream, "Read the events twice in chunks, in memory bounded by the number of users");
+  run_cmd->add_option("--chunk-events", run_args.chunk_events, "Events per chunk when reading (default 65536)")->check(CLI::Range(1, 1 << 26));
   run_cmd->add_option("--mapping", run_args.mapping, "Field mapping file for the events (key = value lines)")->check(CLI::ExistingFile);
   run_cmd->add_option("--map", run_args.maps, "Field mapping for the events, KEY=VALUE (repeatable): user=, event=, event_name=, time=, time_format=, prop.NAME=, alias.EVENT=");
   run_cmd->add_option("--profile-mapping", run_args.profile_mapping, "Field mapping file for the profiles")->check(CLI::ExistingFile);

@@ -1,0 +1,162 @@
+// The checker's internals, shared by its source files: checker.cpp (declarations,
+// scores, grades, segments), check_tiers.cpp (scales, tiers, letters), check_expr.cpp
+// (names, operators, types) and check_call.cpp (functions and aggregates).
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "frontend/ast.h"
+#include "frontend/diagnostics.h"
+#include "ir/builder.h"
+#include "support/text.h"
+#include "support/time.h"
+
+namespace scorec::frontend::detail {
+
+
+using ir::Op;
+using ir::Type;
+
+// Where an expression is evaluated decides which names it may use.
+enum class Context {
+  Const,    // constants: literals, other constants, functions
+  Event,    // `on EVENT` conditions and weights: the event's properties, the profile
+  User,     // `when` terms of scores and grades: the profile, aggregates, as_of
+  Segment,  // segments: as User, plus scores, grades and earlier segments
+};
+
+struct Scope {
+  Context ctx = Context::Const;
+  int event = -1;    // Context::Event
+  int segment = -1;  // Context::Segment: the segment being checked
+};
+
+struct ConstInfo {
+  const ConstDecl* decl = nullptr;
+  enum State { Unchecked, Checking, Done, Failed } state = Unchecked;
+  ir::Expr value;
+};
+
+inline std::string type_str(Type t) { return ir::type_name(t); }
+
+inline bool is_numeric_like(Type t) { return t == Type::Number || t == Type::Duration || t == Type::Timestamp; }
+
+class Checker {
+ public:
+  Checker(std::vector<Module>& modules, const SourceManager& sources, Diagnostics& diags)
+      : modules_(modules), sources_(sources), diags_(diags) {}
+
+  std::optional<ir::Program> run();
+
+ private:
+  // ----- declarations ---------------------------------------------------------------
+
+  std::optional<Type> field_type(const Field& f);
+
+  void collect_schema();
+
+  std::string where(Loc l) const;
+
+  void declare(const std::string& name, Loc loc, const char* what);
+
+  void collect_names();
+
+  std::optional<ir::Expr> check_const(const std::string& name, Loc use);
+
+  // ----- constant parameters (durations, thresholds) --------------------------------
+
+  // Checks `e` is a constant of type `want` and returns its value.
+  std::optional<double> constant(const Expr* e, Type want, const char* what, Loc fallback);
+
+  std::optional<double> positive(const Expr* e, Type want, const char* what, Loc fallback);
+
+  // ----- scores ---------------------------------------------------------------------
+
+  void check_score(ScoreDecl& s);
+
+  std::string rule_label(const std::string& owner, Loc l);
+
+  void check_on_rule(OnRule& r, const ScoreDecl& s, int score);
+
+  std::optional<ir::UserTerm> user_term(WhenRule& w, const std::string& owner);
+
+  std::optional<ir::Expr> condition(const Expr& e, const Scope& scope);
+
+  std::optional<ir::Expr> weight(Weight& w, const Scope& scope);
+
+  void check_scale(const ScaleSpec& sc, ir::Score& out);
+
+  // Tiers (and grade letters): first match wins, the last is the catch-all. The check
+  // proves every possible value has a tier (no gap), no two ranges claim a value (no
+  // overlap), and every tier gets some value (none unreachable). With an integer scale
+  // a..b the possible values are exactly those integers and are enumerated.
+  std::vector<ir::Tier> check_tiers(const TierList& tl, const ir::Scale& scale, const char* what,
+                                    const std::string& owner);
+
+  // ----- grades and segments --------------------------------------------------------
+
+  void check_grade(GradeDecl& g);
+
+  void check_segment(SegmentDecl& s, int index);
+
+  // ----- expressions ----------------------------------------------------------------
+
+  std::optional<ir::Expr> expr(const Expr& e, const Scope& scope);
+
+  std::vector<std::string> candidates(const Scope& scope);
+
+  std::optional<ir::Expr> event_prop(int ev, int p);
+
+  std::optional<ir::Expr> profile_attr(int a);
+
+  std::optional<ir::Expr> name(const Expr& e, const Scope& scope);
+
+  std::optional<ir::Expr> segment_ref(const Expr& e, int target, const Scope& scope);
+
+  std::optional<ir::Expr> qualified(const Expr& e, const Scope& scope);
+
+  std::optional<ir::Expr> list(const Expr& e, const Scope& scope);
+
+  bool reject_list(const ir::Expr& v, const Expr& e);
+
+  std::optional<ir::Expr> unary(const Expr& e, const Scope& scope);
+
+  std::optional<Type> arithmetic_type(const std::string& op, Type a, Type b);
+
+  std::optional<ir::Expr> binary(const Expr& e, const Scope& scope);
+
+  static std::string describe(const Expr& e);
+
+  std::optional<ir::Expr> in(const Expr& e, const Scope& scope);
+
+  // ----- calls: aggregates, time helpers, has(), builtins ---------------------------
+
+  std::optional<ir::Expr> call(const Expr& e, const Scope& scope);
+
+  static bool matches(const builtins::Signature& sig, const std::vector<ir::Expr>& args);
+
+  // min(a, b) is math; min(purchase.amount) is an aggregate. An aggregate's first
+  // argument names an event type or an event's property.
+  bool is_aggregate_call(const Expr& e, ir::AggKind kind);
+
+  std::optional<ir::Expr> aggregate(const Expr& e, ir::AggKind kind, const Scope& scope);
+
+  std::vector<Module>& modules_;
+  const SourceManager& sources_;
+  Diagnostics& diags_;
+  ir::Builder b_;
+  std::map<std::string, Loc> event_locs_;
+  std::map<std::string, std::pair<Loc, const char*>> top_names_;
+  std::map<std::string, ConstInfo> consts_;
+  std::vector<ScoreDecl*> scores_;
+  std::vector<GradeDecl*> grades_;
+  std::vector<SegmentDecl*> segments_;
+  std::map<std::string, int> score_index_, grade_index_, segment_index_;
+};
+
+}  // namespace scorec::frontend::detail

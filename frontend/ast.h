@@ -50,7 +50,8 @@ enum class AggKind { Count, Sum, Min, Max, Avg, First, Last };
 
 struct Expr {
   ExprKind kind = ExprKind::Null;
-  Loc loc;
+  Loc loc;    // the operator, name or literal: where a caret points
+  Loc range;  // the whole expression, for errors about all of it
   double number = 0;
   std::string text;
   std::string member;  // second part of a qualified name

@@ -280,7 +280,7 @@ std::optional<ir::Expr> Checker::binary(const Expr& e, const Scope& scope) {
   }
   if (op == "??") {
     if (ta != tb && ta != Type::Null && tb != Type::Null) {
-      diags_.error(e.loc, fmt::format("'\?\?' needs the same type on both sides, but got {} and {}", type_str(ta), type_str(tb)),
+      diags_.error(whole(e), fmt::format("'\?\?' needs the same type on both sides, but got {} and {}", type_str(ta), type_str(tb)),
                    ta == Type::Timestamp || tb == Type::Timestamp ? "both sides must be timestamps, like 'last(login) ?? signed_up'" : "");
       return std::nullopt;
     }
@@ -291,7 +291,7 @@ std::optional<ir::Expr> Checker::binary(const Expr& e, const Scope& scope) {
   if (comparison) {
     if (ta == Type::Null || tb == Type::Null) {
       const Expr& other = ta == Type::Null ? *e.args[1] : *e.args[0];
-      diags_.error(e.loc, "a comparison with null is always false",
+      diags_.error(whole(e), "a comparison with null is always false",
                    fmt::format("test for a missing value with 'not has({0})', or give a default with '{0} ?? ...'",
                                describe(other)));
       return std::nullopt;
@@ -305,15 +305,15 @@ std::optional<ir::Expr> Checker::binary(const Expr& e, const Scope& scope) {
         hint = "write the number without quotes, or the text in quotes, so both sides have the same type";
       else if (ta == Type::StringList || tb == Type::StringList)
         hint = "to test whether a list holds a value, write '\"value\" in list'";
-      diags_.error(e.loc, fmt::format("cannot compare a {} with a {}", type_str(ta), type_str(tb)), hint);
+      diags_.error(whole(e), fmt::format("cannot compare a {} with a {}", type_str(ta), type_str(tb)), hint);
       return std::nullopt;
     }
     if (ordered && !is_numeric_like(ta)) {
-      diags_.error(e.loc, fmt::format("'{}' compares numbers, durations or timestamps, not {}s", op, type_str(ta)));
+      diags_.error(whole(e), fmt::format("'{}' compares numbers, durations or timestamps, not {}s", op, type_str(ta)));
       return std::nullopt;
     }
     if (ta == Type::StringList) {
-      diags_.error(e.loc, "lists cannot be compared", "test membership with 'in', or the size with len()");
+      diags_.error(whole(e), "lists cannot be compared", "test membership with 'in', or the size with len()");
       return std::nullopt;
     }
     return b_.node(irop, Type::Bool, {std::move(*a), std::move(*b)});
@@ -323,7 +323,7 @@ std::optional<ir::Expr> Checker::binary(const Expr& e, const Scope& scope) {
     std::string hint;
     if (ta == Type::String || tb == Type::String) hint = "text cannot be used in arithmetic";
     else if (ta == Type::Timestamp && tb == Type::Number) hint = "add a duration to a timestamp, like 'signed_up + 30d'";
-    diags_.error(e.loc, fmt::format("cannot apply '{}' to a {} and a {}", op, type_str(ta), type_str(tb)), hint);
+    diags_.error(whole(e), fmt::format("cannot apply '{}' to a {} and a {}", op, type_str(ta), type_str(tb)), hint);
     return std::nullopt;
   }
   return b_.node(irop, *t, {std::move(*a), std::move(*b)});
@@ -343,7 +343,7 @@ std::optional<ir::Expr> Checker::in(const Expr& e, const Scope& scope) {
   if (b->op == Op::ListLit) {
     Type elem = b->args.empty() ? a->type : b->args[0].type;
     if (elem != a->type) {
-      diags_.error(e.loc, fmt::format("cannot look for a {} in a list of {}s", type_str(a->type), type_str(elem)));
+      diags_.error(whole(e), fmt::format("cannot look for a {} in a list of {}s", type_str(a->type), type_str(elem)));
       return std::nullopt;
     }
     ir::Expr out;
@@ -356,7 +356,7 @@ std::optional<ir::Expr> Checker::in(const Expr& e, const Scope& scope) {
   }
   if (b->type == Type::StringList) {
     if (a->type != Type::String) {
-      diags_.error(e.loc, fmt::format("a list<string> holds strings, not {}s", type_str(a->type)));
+      diags_.error(whole(e), fmt::format("a list<string> holds strings, not {}s", type_str(a->type)));
       return std::nullopt;
     }
     ir::Expr out = b_.node(Op::ListContains, Type::Bool, {std::move(*a), std::move(*b)});

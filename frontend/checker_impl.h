@@ -46,6 +46,9 @@ inline std::string type_str(Type t) { return ir::type_name(t); }
 
 inline bool is_numeric_like(Type t) { return t == Type::Number || t == Type::Duration || t == Type::Timestamp; }
 
+// Where an error about a whole expression points: all of it, when it is on one line.
+inline Loc whole(const Expr& e) { return e.range.valid() ? e.range : e.loc; }
+
 class Checker {
  public:
   Checker(std::vector<Module>& modules, const SourceManager& sources, Diagnostics& diags)

@@ -269,17 +269,18 @@ class AstBuilder {
   // additive node found. Parentheses stop the walk, so `(a + b) > c +5` splits at `+5`.
   std::optional<Weight> split_weight(ExprPtr& cond) {
     ExprPtr* slot = &cond;
+    std::vector<Expr*> spine;  // the nodes above the split, whose ranges shrink
     while (*slot && !(*slot)->parenthesized) {
       Expr& e = **slot;
       bool additive = e.kind == ExprKind::Binary && (e.op == "+" || e.op == "-");
       if (additive) {
         Weight w;
         w.negative = e.op == "-";
-        w.loc = e.loc;  // replaced below with the operator's position
         w.loc = op_locs_.count(&e) ? op_locs_[&e] : e.args[1]->loc;
         w.expr = std::move(e.args[1]);
         ExprPtr left = std::move(e.args[0]);
         *slot = std::move(left);
+        for (auto it = spine.rbegin(); it != spine.rend(); ++it) refit_range(**it);
         return w;
       }
       bool descend = (e.kind == ExprKind::Binary &&
@@ -287,9 +288,24 @@ class AstBuilder {
                        e.op == ">" || e.op == ">=" || e.op == "==" || e.op == "!=")) ||
                      e.kind == ExprKind::In || (e.kind == ExprKind::Unary && e.op == "not");
       if (!descend) break;
+      spine.push_back(&e);
       slot = &e.args.back();
     }
     return std::nullopt;
+  }
+
+  // An operator node's range: from its first operand (or a prefix operator) to its
+  // last operand, when they are on one line.
+  static void refit_range(Expr& e) {
+    if (e.args.empty()) return;
+    Loc first = e.kind == ExprKind::Unary ? e.loc : e.args.front()->range;
+    Loc last = e.args.back()->range.valid() ? e.args.back()->range : e.args.back()->loc;
+    if (!first.valid() || first.line != last.line) {
+      e.range = first;
+      return;
+    }
+    e.range = first;
+    e.range.length = last.col + last.length - first.col;
   }
 
   Modifier modifier(ScoreParser::ModifierContext* c) {
@@ -314,10 +330,17 @@ class AstBuilder {
   std::optional<Weight> finish_weight(ExprPtr& cond, ScoreParser::WeightContext* wc, Loc rule_loc) {
     auto w = weight(wc);
     if (!w && cond) w = split_weight(cond);
-    if (!w)
+    // After a syntax error on the rule's line the missing weight is a consequence.
+    if (!w && !syntax_error_on_line(rule_loc))
       diags_.error(rule_loc, "this rule has no weight",
                    "add the points after the condition, like '+5' or '-10'");
     return w;
+  }
+
+  bool syntax_error_on_line(Loc l) const {
+    for (const auto& d : diags_.all())
+      if (d.loc.file == l.file && d.loc.line == l.line) return true;
+    return false;
   }
 
   Range range(ScoreParser::RangeContext* c) {
@@ -445,6 +468,12 @@ class AstBuilder {
   }
 
   ExprPtr expr(ScoreParser::ExprContext* c) {
+    ExprPtr e = expr_node(c);
+    if (c && !e->range.valid()) e->range = loc(c);
+    return e;
+  }
+
+  ExprPtr expr_node(ScoreParser::ExprContext* c) {
     if (!c) return make(ExprKind::Null, {});
     struct DepthGuard {
       int& d;

@@ -1,5 +1,8 @@
 #include "cli/commands.h"
 
+#include <unistd.h>
+
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 
@@ -38,6 +41,17 @@ Expected<runtime::FieldMapping> mapping(const std::optional<std::string>& file, 
   for (const auto& o : opts)
     if (auto st = m.apply_option(o); !st) return st.error();
   return m;
+}
+
+// Files that would not fit comfortably in memory are streamed even without --stream:
+// more than a quarter of physical memory (compressed files count four times their size).
+bool too_big_for_memory(const std::string& path) {
+  std::error_code ec;
+  auto size = std::filesystem::file_size(path, ec);
+  if (ec) return false;
+  double bytes = static_cast<double>(size) * (path.ends_with(".gz") ? 4.0 : 1.0);
+  double ram = static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGE_SIZE));
+  return ram > 0 && bytes > ram / 4;
 }
 
 }  // namespace
@@ -80,6 +94,10 @@ int run(const RunArgs& a) {
   o.profiles_path = a.profiles;
   o.skip_bad = a.skip_bad;
   o.stream = a.stream;
+  if (!o.stream && a.events != "-" && too_big_for_memory(a.events)) {
+    o.stream = true;
+    if (!a.quiet) std::cerr << "note: the events file is large, so it is streamed in chunks (as with --stream)\n";
+  }
   o.chunk_events = a.chunk_events;
   if (a.as_of) {
     o.as_of = parse_instant(*a.as_of);

@@ -94,6 +94,8 @@ Expected<RunOutput> run_rules(const ir::Program& program, const RunOptions& o, E
     auto rows = time_order(all);
     engine.update(all, rows, run);
   } else {
+    if (!o.as_of && o.events_path == "-")
+      return Error{"streaming standard input needs --as-of: it cannot be read twice to find the latest event"};
     if (!o.as_of) {
       // First pass: the as-of time (and identify traits) only.
       Reading first(run, o.skip_bad);

@@ -10,6 +10,8 @@
 
 #include "frontend/compiler.h"
 #include "ir/printer.h"
+#include "jit/jit_compiler.h"
+#include "jit/jit_engine.h"
 #include "runtime/engine/driver.h"
 #include "runtime/io/result_writer.h"
 #include "support/text.h"
@@ -79,7 +81,16 @@ int ir(const IrArgs& a) {
   frontend::Diagnostics diags;
   auto program = compile(a.file, false, diags, sources);
   if (!program) return 1;
-  std::cout << ir::print_program(*program);
+  if (!a.llvm) {
+    std::cout << ir::print_program(*program);
+    return 0;
+  }
+  auto text = jit::optimized_llvm_ir(*program);
+  if (!text) {
+    std::cerr << "error: " << text.error().str() << "\n";
+    return 1;
+  }
+  std::cout << *text;
   return 0;
 }
 
@@ -119,7 +130,19 @@ int run(const RunArgs& a) {
   }
   o.profiles_mapping = std::move(*pm);
 
-  auto engine = runtime::make_interpreter();
+  std::unique_ptr<runtime::Engine> engine;
+  if (a.engine == "interp") {
+    engine = runtime::make_interpreter();
+  } else {
+    jit::JitOptions jo;
+    jo.use_cache = !a.no_cache;
+    auto compiled = jit::compile(*program, jo);
+    if (!compiled) {
+      std::cerr << "error: " << compiled.error().str() << "\n";
+      return 1;
+    }
+    engine = jit::make_jit_engine(std::move(*compiled));
+  }
   auto result = runtime::run_rules(*program, o, *engine);
   if (!result) {
     std::cerr << "error: " << result.error().str() << "\n";

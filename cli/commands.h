@@ -16,6 +16,7 @@ int check(const CheckArgs& a);
 
 struct IrArgs {
   std::string file;
+  bool llvm = false;
 };
 int ir(const IrArgs& a);
 
@@ -33,6 +34,8 @@ struct RunArgs {
   std::vector<std::string> maps;
   std::optional<std::string> profile_mapping;
   std::vector<std::string> profile_maps;
+  std::string engine = "jit";
+  bool no_cache = false;
   bool quiet = false;
   bool color = false;
 };

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   IrArgs ir_args;
   auto* ir_cmd = app.add_subcommand("ir", "Print the compiled IR of a rules file");
   ir_cmd->add_option("file", ir_args.file, "Rules file")->required()->check(CLI::ExistingFile);
+  ir_cmd->add_flag("--llvm", ir_args.llvm, "Print the optimized LLVM IR the JIT compiles instead");
 
   RunArgs run_args;
   auto* run_cmd = app.add_subcommand("run", "Score users from event (and profile) files");
@@ -38,6 +39,9 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--map", run_args.maps, "Field mapping for the events, KEY=VALUE (repeatable): user=, event=, event_name=, time=, time_format=, prop.NAME=, alias.EVENT=");
   run_cmd->add_option("--profile-mapping", run_args.profile_mapping, "Field mapping file for the profiles")->check(CLI::ExistingFile);
   run_cmd->add_option("--profile-map", run_args.profile_maps, "Field mapping for the profiles, KEY=VALUE (repeatable): user=, attr.NAME=");
+  run_cmd->add_option("--engine", run_args.engine, "jit: native code compiled by LLVM (default); interp: the reference interpreter")
+      ->check(CLI::IsMember({"jit", "interp"}));
+  run_cmd->add_flag("--no-cache", run_args.no_cache, "Compile the rules afresh instead of using the compiled-code cache");
   run_cmd->add_flag("--quiet,-q", run_args.quiet, "Do not print the summary on stderr");
 
   try {

@@ -94,6 +94,7 @@ Expected<RunOutput> run_rules(const ir::Program& program, const RunOptions& o, E
     auto rows = time_order(all);
     engine.update(all, rows, run);
   } else {
+    uint64_t profiles_in_events = 0;
     if (!o.as_of && o.events_path == "-")
       return Error{"streaming standard input needs --as-of: it cannot be read twice to find the latest event"};
     if (!o.as_of) {
@@ -102,10 +103,12 @@ Expected<RunOutput> run_rules(const ir::Program& program, const RunOptions& o, E
       auto st = for_each_chunk(o, first, [](EventBatch&) { return Status(Ok{}); });
       if (!st) return st.error();
       if (auto s = resolve_as_of(o, first.stats, run, summary); !s) return s.error();
+      profiles_in_events = first.stats.profiles_read;
     } else {
       run.as_of = *o.as_of;
     }
     Reading rd(run, o.skip_bad);
+    rd.ctx.apply_profiles = o.as_of.has_value();  // else the first pass applied them
     std::vector<double> last_ts;  // per user, only when order matters
     auto st = for_each_chunk(o, rd, [&](EventBatch& b) -> Status {
       run.grow_state();
@@ -128,6 +131,7 @@ Expected<RunOutput> run_rules(const ir::Program& program, const RunOptions& o, E
     });
     if (!st) return st.error();
     summary.events = rd.stats;
+    if (!o.as_of) summary.events.profiles_read = profiles_in_events;
   }
 
   out.table = finalize(engine, run);
@@ -145,6 +149,10 @@ std::string format_summary(const RunSummary& s, const ir::Program& program) {
   out += fmt::format("summary: null weights {}, values not of the declared type {}, users {}, profiles read {}, as of {}{}\n",
                      s.engine.null_weights, e.bad_values + s.profiles.bad_values, s.users, s.profiles.profiles_read + e.profiles_read,
                      format_iso8601(s.as_of), s.as_of_from_events ? " (latest event)" : "");
+  if (e.other_messages > 0)
+    out += fmt::format("summary: Segment page/screen/group/alias messages skipped {}\n", e.other_messages);
+  for (const auto* w : {&s.profiles.warnings, &e.warnings})
+    for (const auto& text : *w) out += fmt::format("warning: {}\n", text);
   if (!e.unknown_by_name.empty()) {
     std::vector<std::pair<uint64_t, std::string>> names;
     for (const auto& [n, c] : e.unknown_by_name) names.push_back({c, n});

@@ -11,7 +11,17 @@
 // they cannot belong to any user (the retail file has 135,080 of them).
 //
 // A property value that does not convert to its declared type becomes null and is
-// counted in IngestStats::bad_values (a rule on it then counts a null weight).
+// counted in IngestStats::bad_values (a rule on it then counts a null weight). An empty
+// CSV field, a JSON null, a missing field, and "" for a non-string JSON value are null
+// without being bad.
+//
+// User ids are texts: JSON numbers keep their literal (12345 -> "12345"), and an id
+// written as an integral float ("17850.0", as pandas writes integer columns with gaps)
+// is the integer's text ("17850"), so the same customer matches across files.
+//
+// Events whose name (after alias.*) the schema does not declare are still returned,
+// with type kUnknownEvent: they count in events_read and unknown_by_name and make their
+// user part of the population.
 #pragma once
 
 #include <memory>

@@ -4,19 +4,22 @@
 // (`--map key=value`, repeatable) or in a mapping file of `key = value` lines.
 //
 // Keys:
-//   format       csv | ndjson                        (default: from the file name)
-//   user         field holding the user id           (default: user_id; NDJSON also userId)
-//   event        field holding the event name        (default: event; NDJSON also event_type)
+//   format       csv | ndjson                        (default: from the file name, else '{' first = NDJSON)
+//   user         field holding the user id           (default: user_id, then userId; NDJSON then anonymousId)
+//   event        field holding the event name        (default: event, then event_type)
 //   event_name   one constant event name for every row (instead of `event`)
-//   time         field holding the timestamp         (default: timestamp; NDJSON also time / event_time)
+//   time         field holding the timestamp         (default: timestamp, then time, then event_time)
 //   time_format  iso | epoch_s | epoch_ms | a strftime pattern like %Y-%m-%d %H:%M:%S  (default: iso,
 //                and plain numbers as epoch seconds, or milliseconds when > 1e11)
 //   timezone     UTC | +hh:mm                        (for timestamps that name no zone)
-//   delimiter    one character, or `tab`             (CSV; default ,)
-//   prop.NAME    field holding event property NAME   (default: NAME; NDJSON also properties.NAME)
-//   attr.NAME    field holding profile attribute NAME (default: NAME; NDJSON also traits.NAME)
+//   delimiter    one character, or `tab`             (CSV; default , and tab for a .tsv file)
+//   prop.NAME    field holding event property NAME   (default: NAME; NDJSON properties.NAME, then NAME)
+//   attr.NAME    field holding profile attribute NAME (default: NAME; NDJSON traits.NAME, then NAME)
 //   alias.EVENT  an input event name that means declared EVENT ("alias.email_open = Email Opened")
 //   list_separator  separator of list<string> values in CSV (default |)
+//
+// In NDJSON a field name with dots is a path into nested objects ("context.page.url").
+// The first candidate field holding a non-null value is used.
 #pragma once
 
 #include <map>
@@ -52,8 +55,9 @@ struct FieldMapping {
   Status apply_option(std::string_view key_equals_value);
 };
 
-// Reads a mapping file: `key = value` lines, `#` comments, blank lines; values may be
-// double-quoted. Errors carry the file and line.
+// Reads a mapping file: `key = value` lines, `#` comments (a whole line, or after a
+// space behind an unquoted value), blank lines; values may be double-quoted (with \"
+// and \\ escapes) to keep spaces and '#'. Errors carry the file and line.
 Expected<FieldMapping> load_mapping_file(const std::string& path);
 
 // The format a file name implies: .csv / .csv.gz / .tsv -> Csv, .ndjson / .jsonl /

@@ -36,6 +36,10 @@ struct IngestContext {
   ProfileTable& profiles;
   IngestStats& stats;
   bool skip_bad = false;  // skip malformed lines (counted) instead of failing
+  // Whether `identify` messages in an events file update profiles. A second pass over
+  // the same file (streaming) turns it off: the first pass already applied them all,
+  // and applying them again mid-file would let old traits overwrite newer ones.
+  bool apply_profiles = true;
 };
 
 }  // namespace scorec::runtime

@@ -1,0 +1,596 @@
+#include "jit/codegen.h"
+
+#include <cmath>
+#include <map>
+
+#include <llvm/IR/IRBuilder.h>
+#include <llvm/IR/Intrinsics.h>
+#include <llvm/IR/LLVMContext.h>
+#include <llvm/IR/Module.h>
+#include <llvm/IR/Verifier.h>
+
+#include "ir/builder.h"
+#include "runtime/event_batch.h"
+
+namespace scorec::jit {
+namespace {
+
+using llvm::BasicBlock;
+using llvm::Value;
+using ir::Op;
+
+// A value of the language: its double payload and whether it is present (not null).
+struct Val {
+  Value* v;
+  Value* ok;
+};
+
+class CodeGen {
+ public:
+  CodeGen(const ir::Program& p, llvm::LLVMContext& ctx)
+      : p_(p), ctx_(ctx), m_(std::make_unique<llvm::Module>("scorec_rules", ctx)), b_(ctx) {
+    f64_ = llvm::Type::getDoubleTy(ctx);
+    i1_ = llvm::Type::getInt1Ty(ctx);
+    i8_ = llvm::Type::getInt8Ty(ctx);
+    i16_ = llvm::Type::getInt16Ty(ctx);
+    i32_ = llvm::Type::getInt32Ty(ctx);
+    i64_ = llvm::Type::getInt64Ty(ctx);
+    ptr_ = llvm::PointerType::getUnqual(ctx);
+    batch_ty_ = llvm::StructType::create(ctx, {ptr_, ptr_, ptr_, ptr_, ptr_}, "BatchView");
+    run_ty_ = llvm::StructType::create(ctx, {f64_, ptr_, i64_, ptr_, ptr_, i64_, ptr_, ptr_, ptr_}, "RunView");
+    out_ty_ = llvm::StructType::create(ctx, {ptr_, ptr_, ptr_, ptr_, ptr_, ptr_}, "OutputsView");
+  }
+
+  std::unique_ptr<llvm::Module> run() {
+    gen_update();
+    for (size_t s = 0; s < p_.scores.size(); ++s) gen_terms(score_terms_name(s), p_.scores[s].terms);
+    for (size_t g = 0; g < p_.grades.size(); ++g) gen_terms(grade_points_name(g), p_.grades[g].terms);
+    for (size_t k = 0; k < p_.segments.size(); ++k) gen_segment(k);
+    return std::move(m_);
+  }
+
+ private:
+  // What an expression may read in the function being generated. Base pointers are
+  // loaded once, in the entry block, so the loop body holds no reloads of them.
+  struct Env {
+    llvm::Function* fn = nullptr;
+    BasicBlock* entry = nullptr;
+    Value* batch = nullptr;
+    Value* run = nullptr;
+    Value* outputs = nullptr;
+    Value* row = nullptr;        // i64, event functions
+    Value* user = nullptr;       // i64
+    Value* state_row = nullptr;  // double*
+    Value* as_of = nullptr;
+    Value* strings = nullptr;
+    std::map<int, Value*> col_values, col_valid, prof_values, prof_valid;
+    std::map<int, Value*> out_fields;
+  };
+
+  // ----- helpers ----------------------------------------------------------------------
+
+  Value* f64c(double d) { return llvm::ConstantFP::get(f64_, d); }
+  Value* i64c(uint64_t v) { return llvm::ConstantInt::get(i64_, v); }
+  Value* truth() { return llvm::ConstantInt::getTrue(ctx_); }
+  Value* bool_f64(Value* bit) { return b_.CreateUIToFP(bit, f64_); }
+
+  // Inserts at the end of the entry block (before its branch).
+  template <class F>
+  Value* in_entry(Env& env, F&& make) {
+    llvm::IRBuilderBase::InsertPointGuard guard(b_);
+    b_.SetInsertPoint(env.entry->getTerminator());
+    return make();
+  }
+
+  Value* field(Value* base, llvm::StructType* ty, unsigned idx, llvm::Type* loaded) {
+    return b_.CreateLoad(loaded, b_.CreateStructGEP(ty, base, idx));
+  }
+
+  Value* indexed_ptr(Env& env, std::map<int, Value*>& cache, Value* base, llvm::StructType* ty, unsigned field_idx,
+                     int index) {
+    auto it = cache.find(index);
+    if (it != cache.end()) return it->second;
+    Value* p = in_entry(env, [&] {
+      Value* arr = field(base, ty, field_idx, ptr_);
+      return b_.CreateLoad(ptr_, b_.CreateConstInBoundsGEP1_64(ptr_, arr, static_cast<uint64_t>(index)));
+    });
+    cache[index] = p;
+    return p;
+  }
+
+  llvm::Function* intrinsic(llvm::Intrinsic::ID id) { return llvm::Intrinsic::getDeclaration(m_.get(), id, {f64_}); }
+
+  // ----- expressions ----------------------------------------------------------------
+
+  Val expr(const ir::Expr& e, Env& env) {
+    switch (e.op) {
+      case Op::Const: return {f64c(e.valid ? e.value : 0.0), llvm::ConstantInt::get(i1_, e.valid)};
+      case Op::EventProp: {
+        Value* vals = indexed_ptr(env, env.col_values, env.batch, batch_ty_, 3, e.index);
+        Value* valid = indexed_ptr(env, env.col_valid, env.batch, batch_ty_, 4, e.index);
+        Value* v = b_.CreateLoad(f64_, b_.CreateInBoundsGEP(f64_, vals, env.row));
+        Value* ok = b_.CreateICmpNE(b_.CreateLoad(i8_, b_.CreateInBoundsGEP(i8_, valid, env.row)), llvm::ConstantInt::get(i8_, 0));
+        return {v, ok};
+      }
+      case Op::ProfileAttr: {
+        // The engine grows the profile table to every user before calling, so the
+        // user's row always exists.
+        Value* vals = indexed_ptr(env, env.prof_values, env.run, run_ty_, 3, e.index);
+        Value* valid = indexed_ptr(env, env.prof_valid, env.run, run_ty_, 4, e.index);
+        Value* v = b_.CreateLoad(f64_, b_.CreateInBoundsGEP(f64_, vals, env.user));
+        Value* ok = b_.CreateICmpNE(b_.CreateLoad(i8_, b_.CreateInBoundsGEP(i8_, valid, env.user)), llvm::ConstantInt::get(i8_, 0));
+        return {v, ok};
+      }
+      case Op::AggRead: return agg_read(e, env);
+      case Op::AsOf: return {env.as_of, truth()};
+      case Op::ScoreRaw: return {out_double(env, 0, e.index), truth()};
+      case Op::ScoreValue: return {out_double(env, 1, e.index), truth()};
+      case Op::GradePoints: return {out_double(env, 3, e.index), truth()};
+      case Op::ScoreTier:
+      case Op::GradeLetter: {
+        Value* id = out_int(env, e.op == Op::ScoreTier ? 2 : 4, e.index);
+        return {b_.CreateSIToFP(id, f64_), b_.CreateICmpSGE(id, llvm::ConstantInt::get(i32_, 0))};
+      }
+      case Op::SegmentRef: {
+        Value* base = out_base(env, 5);
+        Value* s = b_.CreateLoad(i8_, b_.CreateConstInBoundsGEP1_64(i8_, base, static_cast<uint64_t>(e.index)));
+        return {bool_f64(b_.CreateICmpNE(s, llvm::ConstantInt::get(i8_, 0))), truth()};
+      }
+      case Op::Neg: {
+        Val a = expr(e.args[0], env);
+        return {b_.CreateFNeg(a.v), a.ok};
+      }
+      case Op::Not: {
+        Val a = expr(e.args[0], env);
+        return {bool_f64(b_.CreateFCmpOEQ(a.v, f64c(0))), a.ok};
+      }
+      case Op::Has: {
+        Val a = expr(e.args[0], env);
+        return {bool_f64(a.ok), truth()};
+      }
+      case Op::And:
+      case Op::Or: return logic(e, env);
+      case Op::Coalesce: {
+        Val a = expr(e.args[0], env);
+        Val c = expr(e.args[1], env);
+        return {b_.CreateSelect(a.ok, a.v, c.v), b_.CreateOr(a.ok, c.ok)};
+      }
+      case Op::InSet: {
+        Val a = expr(e.args[0], env);
+        Value* found = llvm::ConstantInt::getFalse(ctx_);
+        for (size_t i = 1; i < e.args.size(); ++i)
+          if (e.args[i].valid) found = b_.CreateOr(found, b_.CreateFCmpOEQ(a.v, f64c(e.args[i].value)));
+        if (e.index == 1) found = b_.CreateNot(found);
+        return {bool_f64(b_.CreateAnd(a.ok, found)), truth()};
+      }
+      case Op::ListContains: {
+        Val a = expr(e.args[0], env);
+        Val l = expr(e.args[1], env);
+        auto* fty = llvm::FunctionType::get(f64_, {ptr_, f64_, f64_}, false);
+        auto callee = m_->getOrInsertFunction(kListContains, fty);
+        Value* found = b_.CreateFCmpUNE(b_.CreateCall(callee, {env.strings, l.v, a.v}), f64c(0));
+        if (e.index == 1) found = b_.CreateNot(found);
+        return {bool_f64(b_.CreateAnd(b_.CreateAnd(a.ok, l.ok), found)), truth()};
+      }
+      case Op::Call: return call(e, env);
+      case Op::ListLit: return {f64c(0), llvm::ConstantInt::getFalse(ctx_)};
+      default: return binary(e, env);
+    }
+  }
+
+  Value* out_base(Env& env, unsigned field_idx) {
+    auto it = env.out_fields.find(static_cast<int>(field_idx));
+    if (it != env.out_fields.end()) return it->second;
+    Value* p = in_entry(env, [&] { return field(env.outputs, out_ty_, field_idx, ptr_); });
+    env.out_fields[static_cast<int>(field_idx)] = p;
+    return p;
+  }
+  Value* out_double(Env& env, unsigned field_idx, int index) {
+    return b_.CreateLoad(f64_, b_.CreateConstInBoundsGEP1_64(f64_, out_base(env, field_idx), static_cast<uint64_t>(index)));
+  }
+  Value* out_int(Env& env, unsigned field_idx, int index) {
+    return b_.CreateLoad(i32_, b_.CreateConstInBoundsGEP1_64(i32_, out_base(env, field_idx), static_cast<uint64_t>(index)));
+  }
+
+  Value* slot_ptr(Env& env, int slot) { return b_.CreateConstInBoundsGEP1_64(f64_, env.state_row, static_cast<uint64_t>(slot)); }
+  Value* load_slot(Env& env, int slot) { return b_.CreateLoad(f64_, slot_ptr(env, slot)); }
+
+  Val agg_read(const ir::Expr& e, Env& env) {
+    Value* value = load_slot(env, e.index);
+    switch (e.agg) {
+      case ir::AggKind::Count:
+      case ir::AggKind::Sum: return {value, truth()};
+      case ir::AggKind::Avg: {
+        Value* count = load_slot(env, e.index2);
+        return {b_.CreateFDiv(value, count), b_.CreateFCmpOGT(count, f64c(0))};
+      }
+      default: {
+        Value* count = load_slot(env, e.index2);
+        return {value, b_.CreateFCmpOGT(count, f64c(0))};
+      }
+    }
+  }
+
+  // Kleene logic, as ir::apply_binary: false wins for and, true wins for or.
+  Val logic(const ir::Expr& e, Env& env) {
+    Val a = expr(e.args[0], env);
+    Val c = expr(e.args[1], env);
+    Value* a_true = b_.CreateAnd(a.ok, b_.CreateFCmpUNE(a.v, f64c(0)));
+    Value* a_false = b_.CreateAnd(a.ok, b_.CreateFCmpOEQ(a.v, f64c(0)));
+    Value* c_true = b_.CreateAnd(c.ok, b_.CreateFCmpUNE(c.v, f64c(0)));
+    Value* c_false = b_.CreateAnd(c.ok, b_.CreateFCmpOEQ(c.v, f64c(0)));
+    Value* both = b_.CreateAnd(a.ok, c.ok);
+    if (e.op == Op::And) {
+      Value* any_false = b_.CreateOr(a_false, c_false);
+      return {bool_f64(b_.CreateNot(any_false)), b_.CreateOr(any_false, both)};
+    }
+    Value* any_true = b_.CreateOr(a_true, c_true);
+    return {bool_f64(any_true), b_.CreateOr(any_true, both)};
+  }
+
+  Val binary(const ir::Expr& e, Env& env) {
+    Val a = expr(e.args[0], env);
+    Val c = expr(e.args[1], env);
+    Value* both = b_.CreateAnd(a.ok, c.ok);
+    auto arith = [&](Value* r, Value* extra_ok) -> Val {
+      // Value::of: a NaN result is null.
+      Value* ok = b_.CreateAnd(both, b_.CreateFCmpORD(r, r));
+      if (extra_ok) ok = b_.CreateAnd(ok, extra_ok);
+      return {r, ok};
+    };
+    auto cmp = [&](Value* bit) -> Val { return {bool_f64(b_.CreateAnd(both, bit)), truth()}; };
+    switch (e.op) {
+      case Op::Add: return arith(b_.CreateFAdd(a.v, c.v), nullptr);
+      case Op::Sub: return arith(b_.CreateFSub(a.v, c.v), nullptr);
+      case Op::Mul: return arith(b_.CreateFMul(a.v, c.v), nullptr);
+      case Op::Div: return arith(b_.CreateFDiv(a.v, c.v), b_.CreateFCmpUNE(c.v, f64c(0)));
+      case Op::Mod: return arith(b_.CreateFRem(a.v, c.v), b_.CreateFCmpUNE(c.v, f64c(0)));
+      case Op::Lt: return cmp(b_.CreateFCmpOLT(a.v, c.v));
+      case Op::Le: return cmp(b_.CreateFCmpOLE(a.v, c.v));
+      case Op::Gt: return cmp(b_.CreateFCmpOGT(a.v, c.v));
+      case Op::Ge: return cmp(b_.CreateFCmpOGE(a.v, c.v));
+      case Op::Eq: return cmp(b_.CreateFCmpOEQ(a.v, c.v));
+      case Op::Ne: return cmp(b_.CreateFCmpUNE(a.v, c.v));
+      default: return {f64c(0), llvm::ConstantInt::getFalse(ctx_)};
+    }
+  }
+
+  // Builtins: the simple numeric ones inline as LLVM operations with the registry's
+  // exact semantics; the rest call the registry's implementation. Null in, null out.
+  Val call(const ir::Expr& e, Env& env) {
+    std::vector<Val> args;
+    Value* all_ok = truth();
+    for (const auto& a : e.args) {
+      args.push_back(expr(a, env));
+      all_ok = b_.CreateAnd(all_ok, args.back().ok);
+    }
+    Value* r = nullptr;
+    using builtins::Id;
+    switch (e.fn) {
+      case Id::Min:
+      case Id::Max: {
+        // std::min(v, x) keeps v unless x < v (std::max: unless v < x).
+        r = args[0].v;
+        for (size_t i = 1; i < args.size(); ++i) {
+          Value* x = args[i].v;
+          Value* take = e.fn == Id::Min ? b_.CreateFCmpOLT(x, r) : b_.CreateFCmpOLT(r, x);
+          r = b_.CreateSelect(take, x, r);
+        }
+        break;
+      }
+      case Id::Abs: r = b_.CreateUnaryIntrinsic(llvm::Intrinsic::fabs, args[0].v); break;
+      case Id::Floor: r = b_.CreateUnaryIntrinsic(llvm::Intrinsic::floor, args[0].v); break;
+      case Id::Ceil: r = b_.CreateUnaryIntrinsic(llvm::Intrinsic::ceil, args[0].v); break;
+      default: r = call_registry(e, args, env); break;
+    }
+    return {r, b_.CreateAnd(all_ok, b_.CreateFCmpORD(r, r))};
+  }
+
+  Value* call_registry(const ir::Expr& e, const std::vector<Val>& args, Env& env) {
+    // args live in a stack array sized for this call; the call is guarded so it only
+    // runs on non-null arguments.
+    Value* all_ok = truth();
+    for (const auto& a : args) all_ok = b_.CreateAnd(all_ok, a.ok);
+    llvm::Function* fn = env.fn;
+    BasicBlock* do_call = BasicBlock::Create(ctx_, "call", fn);
+    BasicBlock* done = BasicBlock::Create(ctx_, "call.done", fn);
+    BasicBlock* from = b_.GetInsertBlock();
+    b_.CreateCondBr(all_ok, do_call, done);
+    b_.SetInsertPoint(do_call);
+    Value* buf = in_entry(env, [&] { return b_.CreateAlloca(f64_, i64c(std::max<size_t>(1, args.size()))); });
+    for (size_t i = 0; i < args.size(); ++i) b_.CreateStore(args[i].v, b_.CreateConstInBoundsGEP1_64(f64_, buf, i));
+    auto* fty = llvm::FunctionType::get(f64_, {i32_, ptr_, i32_, ptr_}, false);
+    auto callee = m_->getOrInsertFunction(kCallBuiltin, fty);
+    Value* r = b_.CreateCall(callee, {llvm::ConstantInt::get(i32_, static_cast<uint32_t>(e.fn)), buf,
+                                      llvm::ConstantInt::get(i32_, static_cast<uint32_t>(args.size())), env.strings});
+    BasicBlock* call_end = b_.GetInsertBlock();
+    b_.CreateBr(done);
+    b_.SetInsertPoint(done);
+    llvm::PHINode* phi = b_.CreatePHI(f64_, 2);
+    phi->addIncoming(f64c(std::nan("")), from);
+    phi->addIncoming(r, call_end);
+    return phi;
+  }
+
+  // ----- functions ------------------------------------------------------------------
+
+  Env begin_function(llvm::Function* fn, Value* run) {
+    Env env;
+    env.fn = fn;
+    env.entry = BasicBlock::Create(ctx_, "entry", fn);
+    BasicBlock* body = BasicBlock::Create(ctx_, "body", fn);
+    b_.SetInsertPoint(env.entry);
+    b_.CreateBr(body);
+    b_.SetInsertPoint(env.entry->getTerminator());
+    env.run = run;
+    env.as_of = field(run, run_ty_, 0, f64_);
+    env.strings = field(run, run_ty_, 8, ptr_);
+    b_.SetInsertPoint(body);
+    return env;
+  }
+
+  Value* user_state(Env& env, Value* user64) {
+    Value* state = in_entry(env, [&] { return field(env.run, run_ty_, 1, ptr_); });
+    Value* offset = b_.CreateMul(user64, i64c(p_.slots.size()));
+    return b_.CreateInBoundsGEP(f64_, state, offset);
+  }
+
+  void bump(Value* ptr, llvm::Type* ty) {
+    Value* v = b_.CreateLoad(ty, ptr);
+    b_.CreateStore(b_.CreateAdd(v, llvm::ConstantInt::get(ty, 1)), ptr);
+  }
+
+  void gen_update() {
+    auto* fty = llvm::FunctionType::get(llvm::Type::getVoidTy(ctx_), {ptr_, ptr_, i64_, ptr_}, false);
+    auto* fn = llvm::Function::Create(fty, llvm::Function::ExternalLinkage, kUpdateName, m_.get());
+    for (unsigned i : {0u, 1u, 3u}) fn->addParamAttr(i, llvm::Attribute::NoAlias);
+    Value* batch = fn->getArg(0);
+    Value* rows = fn->getArg(1);
+    Value* n = fn->getArg(2);
+    Env env = begin_function(fn, fn->getArg(3));
+    env.batch = batch;
+    BasicBlock* body = b_.GetInsertBlock();
+
+    Value *users, *types, *tss, *counters, *used, *future, *nulls;
+    {
+      llvm::IRBuilderBase::InsertPointGuard guard(b_);
+      b_.SetInsertPoint(env.entry->getTerminator());
+      users = field(batch, batch_ty_, 0, ptr_);
+      types = field(batch, batch_ty_, 1, ptr_);
+      tss = field(batch, batch_ty_, 2, ptr_);
+      counters = field(env.run, run_ty_, 6, ptr_);
+      null_by_rule_ = field(env.run, run_ty_, 7, ptr_);
+      // Counters live in registers during the loop and are added to the run's at the end.
+      used = b_.CreateAlloca(i64_);
+      future = b_.CreateAlloca(i64_);
+      nulls = b_.CreateAlloca(i64_);
+      for (Value* c : {used, future, nulls}) b_.CreateStore(i64c(0), c);
+    }
+    nulls_ = nulls;
+
+    BasicBlock* loop = BasicBlock::Create(ctx_, "loop", fn);
+    BasicBlock* exit = BasicBlock::Create(ctx_, "exit", fn);
+    BasicBlock* next = BasicBlock::Create(ctx_, "next", fn);
+    b_.SetInsertPoint(body);
+    b_.CreateBr(loop);
+
+    b_.SetInsertPoint(loop);
+    llvm::PHINode* i = b_.CreatePHI(i64_, 2, "i");
+    i->addIncoming(i64c(0), body);
+    BasicBlock* row_block = BasicBlock::Create(ctx_, "row", fn);
+    b_.CreateCondBr(b_.CreateICmpULT(i, n), row_block, exit);
+
+    b_.SetInsertPoint(row_block);
+    Value* row = b_.CreateZExt(b_.CreateLoad(i32_, b_.CreateInBoundsGEP(i32_, rows, i)), i64_);
+    env.row = row;
+    Value* type = b_.CreateLoad(i16_, b_.CreateInBoundsGEP(i16_, types, row));
+    BasicBlock* known = BasicBlock::Create(ctx_, "known", fn);
+    b_.CreateCondBr(b_.CreateICmpEQ(type, llvm::ConstantInt::get(i16_, runtime::kUnknownEvent)), next, known);
+
+    b_.SetInsertPoint(known);
+    Value* ts = b_.CreateLoad(f64_, b_.CreateInBoundsGEP(f64_, tss, row));
+    BasicBlock* is_future = BasicBlock::Create(ctx_, "future", fn);
+    BasicBlock* current = BasicBlock::Create(ctx_, "current", fn);
+    b_.CreateCondBr(b_.CreateFCmpOGT(ts, env.as_of), is_future, current);
+    b_.SetInsertPoint(is_future);
+    bump(future, i64_);
+    b_.CreateBr(next);
+
+    b_.SetInsertPoint(current);
+    bump(used, i64_);
+    Value* user = b_.CreateZExt(b_.CreateLoad(i32_, b_.CreateInBoundsGEP(i32_, users, row)), i64_);
+    env.user = user;
+    env.state_row = user_state(env, user);
+    auto* sw = b_.CreateSwitch(type, next);
+    for (size_t ev = 0; ev < p_.schema.events.size(); ++ev) {
+      if (p_.aggs_by_event[ev].empty() && p_.rules_by_event[ev].empty()) continue;
+      BasicBlock* blk = BasicBlock::Create(ctx_, "on." + p_.schema.events[ev].name, fn);
+      sw->addCase(llvm::ConstantInt::get(llvm::cast<llvm::IntegerType>(i16_), ev), blk);
+      b_.SetInsertPoint(blk);
+      for (int ai : p_.aggs_by_event[ev]) gen_agg(p_.aggs[ai], ts, env);
+      for (int ri : p_.rules_by_event[ev]) gen_rule(p_.rules[ri], ts, env);
+      b_.CreateBr(next);
+    }
+
+    b_.SetInsertPoint(next);
+    Value* i_next = b_.CreateAdd(i, i64c(1));
+    i->addIncoming(i_next, next);
+    b_.CreateBr(loop);
+
+    b_.SetInsertPoint(exit);
+    Value* idx[] = {used, future, nulls};
+    for (unsigned k = 0; k < 3; ++k) {
+      Value* slot = b_.CreateConstInBoundsGEP1_64(i64_, counters, k);
+      b_.CreateStore(b_.CreateAdd(b_.CreateLoad(i64_, slot), b_.CreateLoad(i64_, idx[k])), slot);
+    }
+    b_.CreateRetVoid();
+  }
+
+  // Continues in a new block when `cond` holds, else jumps to `skip`.
+  void guard(Value* cond, BasicBlock* skip, const char* name) {
+    BasicBlock* cont = BasicBlock::Create(ctx_, name, b_.GetInsertBlock()->getParent());
+    b_.CreateCondBr(cond, cont, skip);
+    b_.SetInsertPoint(cont);
+  }
+
+  Value* window_start(Env& env, double window) {
+    return in_entry(env, [&] { return b_.CreateFSub(env.as_of, f64c(window)); });
+  }
+
+  void gen_agg(const ir::AggUpdate& a, Value* ts, Env& env) {
+    BasicBlock* done = BasicBlock::Create(ctx_, "agg.done", env.fn);
+    if (a.window > 0) guard(b_.CreateFCmpOGT(ts, window_start(env, a.window)), done, "agg.in");
+    Value* v = ts;
+    if (a.column >= 0) {
+      Val col = expr(ir::Builder::leaf(Op::EventProp, ir::Type::Number, a.column), env);
+      guard(col.ok, done, "agg.val");
+      v = col.v;
+    }
+    Value* slot = slot_ptr(env, a.slot);
+    Value* s = b_.CreateLoad(f64_, slot);
+    Value* r = nullptr;
+    switch (a.kind) {
+      case ir::UpdateKind::Count: r = b_.CreateFAdd(s, f64c(1)); break;
+      case ir::UpdateKind::Sum: r = b_.CreateFAdd(s, v); break;
+      case ir::UpdateKind::Min: r = b_.CreateSelect(b_.CreateFCmpOLT(v, s), v, s); break;  // std::min(s, v)
+      case ir::UpdateKind::Max: r = b_.CreateSelect(b_.CreateFCmpOLT(s, v), v, s); break;  // std::max(s, v)
+    }
+    b_.CreateStore(r, slot);
+    b_.CreateBr(done);
+    b_.SetInsertPoint(done);
+  }
+
+  // Resets a bucket's counter when the event falls in a new bucket.
+  void enter_bucket(Env& env, Value* ts, double period, int bucket_slot, int counter_slot) {
+    Value* bucket = period > 0 ? b_.CreateUnaryIntrinsic(llvm::Intrinsic::floor, b_.CreateFDiv(ts, f64c(period))) : f64c(0);
+    Value* bp = slot_ptr(env, bucket_slot);
+    Value* same = b_.CreateFCmpOEQ(b_.CreateLoad(f64_, bp), bucket);
+    Value* cp = slot_ptr(env, counter_slot);
+    b_.CreateStore(b_.CreateSelect(same, b_.CreateLoad(f64_, cp), f64c(0)), cp);
+    b_.CreateStore(bucket, bp);
+  }
+
+  void gen_rule(const ir::EventRule& r, Value* ts, Env& env) {
+    const ir::Score& score = p_.scores[r.score];
+    BasicBlock* done = BasicBlock::Create(ctx_, "rule.done", env.fn);
+    if (score.window > 0) guard(b_.CreateFCmpOGT(ts, window_start(env, score.window)), done, "rule.in");
+    if (r.has_cond) {
+      Val c = expr(r.cond, env);
+      guard(b_.CreateAnd(c.ok, b_.CreateFCmpUNE(c.v, f64c(0))), done, "rule.when");
+    }
+    Val w = expr(r.weight, env);
+    BasicBlock* null_w = BasicBlock::Create(ctx_, "rule.null", env.fn);
+    BasicBlock* ok = BasicBlock::Create(ctx_, "rule.weight", env.fn);
+    b_.CreateCondBr(w.ok, ok, null_w);
+    b_.SetInsertPoint(null_w);
+    bump(nulls_, i64_);
+    bump(b_.CreateConstInBoundsGEP1_64(i64_, null_by_rule_, static_cast<uint64_t>(r.id)), i64_);
+    b_.CreateBr(done);
+    b_.SetInsertPoint(ok);
+
+    if (r.limit > 0) {
+      enter_bucket(env, ts, r.limit_period, r.limit_bucket_slot, r.limit_count_slot);
+      Value* cp = slot_ptr(env, r.limit_count_slot);
+      Value* count = b_.CreateLoad(f64_, cp);
+      guard(b_.CreateFCmpOLT(count, f64c(static_cast<double>(r.limit))), done, "rule.limit");
+      b_.CreateStore(b_.CreateFAdd(count, f64c(1)), cp);
+    }
+    Value* accepted = w.v;
+    if (r.cap > 0) {
+      // ir::cap_accept
+      enter_bucket(env, ts, r.cap_period, r.cap_bucket_slot, r.cap_used_slot);
+      Value* up = slot_ptr(env, r.cap_used_slot);
+      Value* used = b_.CreateLoad(f64_, up);
+      Value* room = b_.CreateFSub(f64c(r.cap), used);
+      Value* full = b_.CreateFCmpOLE(room, f64c(0));
+      Value* mag_w = b_.CreateUnaryIntrinsic(llvm::Intrinsic::fabs, w.v);
+      Value* mag = b_.CreateSelect(b_.CreateFCmpOLT(room, mag_w), room, mag_w);  // std::min(|w|, room)
+      b_.CreateStore(b_.CreateSelect(full, used, b_.CreateFAdd(used, mag)), up);
+      accepted = b_.CreateSelect(full, f64c(0), b_.CreateBinaryIntrinsic(llvm::Intrinsic::copysign, mag, w.v));
+    }
+    Value* contribution = accepted;
+    if (score.decay != ir::DecayKind::None) {
+      Value* age = b_.CreateFSub(env.as_of, ts);
+      Value* factor;
+      if (score.decay == ir::DecayKind::HalfLife) {
+        factor = b_.CreateUnaryIntrinsic(llvm::Intrinsic::exp2, b_.CreateFDiv(b_.CreateFNeg(age), f64c(score.decay_param)));
+      } else {
+        Value* x = b_.CreateFSub(f64c(1), b_.CreateFDiv(age, f64c(score.decay_param)));
+        factor = b_.CreateSelect(b_.CreateFCmpOLT(f64c(0), x), x, f64c(0));  // std::max(0.0, x)
+      }
+      contribution = b_.CreateFMul(accepted, factor);
+    } else {
+      contribution = b_.CreateFMul(accepted, f64c(1));  // as the interpreter: x * 1.0
+    }
+    Value* raw = slot_ptr(env, score.raw_slot);
+    b_.CreateStore(b_.CreateFAdd(b_.CreateLoad(f64_, raw), contribution), raw);
+    b_.CreateBr(done);
+    b_.SetInsertPoint(done);
+  }
+
+  void gen_terms(const std::string& name, const std::vector<ir::UserTerm>& terms) {
+    auto* fty = llvm::FunctionType::get(f64_, {i32_, ptr_}, false);
+    auto* fn = llvm::Function::Create(fty, llvm::Function::ExternalLinkage, name, m_.get());
+    Env env = begin_function(fn, fn->getArg(1));
+    Value* sum_ptr;
+    {
+      llvm::IRBuilderBase::InsertPointGuard g(b_);
+      b_.SetInsertPoint(env.entry->getTerminator());
+      sum_ptr = b_.CreateAlloca(f64_);
+      b_.CreateStore(f64c(0), sum_ptr);
+      nulls_ = b_.CreateConstInBoundsGEP1_64(i64_, field(env.run, run_ty_, 6, ptr_), 2);
+    }
+    env.user = b_.CreateZExt(fn->getArg(0), i64_);
+    env.state_row = p_.slots.empty() ? nullptr : user_state(env, env.user);
+    for (const auto& t : terms) {
+      BasicBlock* done = BasicBlock::Create(ctx_, "term.done", fn);
+      Val c = expr(t.cond, env);
+      guard(b_.CreateAnd(c.ok, b_.CreateFCmpUNE(c.v, f64c(0))), done, "term.when");
+      Val w = expr(t.weight, env);
+      BasicBlock* ok = BasicBlock::Create(ctx_, "term.weight", fn);
+      BasicBlock* null_w = BasicBlock::Create(ctx_, "term.null", fn);
+      b_.CreateCondBr(w.ok, ok, null_w);
+      b_.SetInsertPoint(null_w);
+      bump(nulls_, i64_);
+      b_.CreateBr(done);
+      b_.SetInsertPoint(ok);
+      b_.CreateStore(b_.CreateFAdd(b_.CreateLoad(f64_, sum_ptr), w.v), sum_ptr);
+      b_.CreateBr(done);
+      b_.SetInsertPoint(done);
+    }
+    b_.CreateRet(b_.CreateLoad(f64_, sum_ptr));
+  }
+
+  void gen_segment(size_t k) {
+    auto* fty = llvm::FunctionType::get(i8_, {i32_, ptr_, ptr_}, false);
+    auto* fn = llvm::Function::Create(fty, llvm::Function::ExternalLinkage, segment_name(k), m_.get());
+    Env env = begin_function(fn, fn->getArg(2));
+    env.outputs = fn->getArg(1);
+    env.user = b_.CreateZExt(fn->getArg(0), i64_);
+    env.state_row = p_.slots.empty() ? nullptr : user_state(env, env.user);
+    Val c = expr(p_.segments[k].cond, env);
+    b_.CreateRet(b_.CreateZExt(b_.CreateAnd(c.ok, b_.CreateFCmpUNE(c.v, f64c(0))), i8_));
+  }
+
+  const ir::Program& p_;
+  llvm::LLVMContext& ctx_;
+  std::unique_ptr<llvm::Module> m_;
+  llvm::IRBuilder<> b_;
+  llvm::Type *f64_, *i1_, *i8_, *i16_, *i32_, *i64_;
+  llvm::PointerType* ptr_;
+  llvm::StructType *batch_ty_, *run_ty_, *out_ty_;
+  Value* nulls_ = nullptr;
+  Value* null_by_rule_ = nullptr;
+};
+
+}  // namespace
+
+std::string score_terms_name(size_t score) { return "scorec_score_terms_" + std::to_string(score); }
+std::string grade_points_name(size_t grade) { return "scorec_grade_points_" + std::to_string(grade); }
+std::string segment_name(size_t segment) { return "scorec_segment_" + std::to_string(segment); }
+
+std::unique_ptr<llvm::Module> generate_module(const ir::Program& program, llvm::LLVMContext& ctx) {
+  return CodeGen(program, ctx).run();
+}
+
+}  // namespace scorec::jit

@@ -1,0 +1,45 @@
+// Compiles a rule set to native code with LLVM ORC LLJIT (O2, host CPU), or loads it
+// from the compiled-code cache.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ir/program.h"
+#include "jit/abi.h"
+#include "support/expected.h"
+
+namespace llvm::orc {
+class LLJIT;
+}
+
+namespace scorec::jit {
+
+struct JitOptions {
+  bool use_cache = true;
+  std::string cache_dir;  // empty: the default (see ObjectCache)
+};
+
+// A compiled rule set: the entry points, valid while this object lives.
+class CompiledRules {
+ public:
+  ~CompiledRules();
+  UpdateFn update = nullptr;
+  std::vector<TermsFn> score_terms;
+  std::vector<TermsFn> grade_points;
+  std::vector<SegmentFn> segments;
+  bool from_cache = false;
+  double compile_ms = 0;  // generation + optimization + code generation (or cache load) + linking
+
+ private:
+  friend Expected<std::unique_ptr<CompiledRules>> compile(const ir::Program&, const JitOptions&);
+  std::unique_ptr<llvm::orc::LLJIT> jit_;
+};
+
+Expected<std::unique_ptr<CompiledRules>> compile(const ir::Program& program, const JitOptions& options = {});
+
+// The optimized LLVM IR of a rule set, as `scorec ir --llvm` prints it.
+Expected<std::string> optimized_llvm_ir(const ir::Program& program);
+
+}  // namespace scorec::jit

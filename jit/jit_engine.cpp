@@ -1,0 +1,91 @@
+#include "jit/jit_engine.h"
+
+#include <vector>
+
+namespace scorec::jit {
+namespace {
+
+class JitEngine final : public runtime::Engine {
+ public:
+  explicit JitEngine(std::unique_ptr<CompiledRules> c) : c_(std::move(c)) {}
+
+  void update(const runtime::EventBatch& batch, std::span<const uint32_t> rows, runtime::RunState& run) override {
+    col_values_.resize(batch.columns.size());
+    col_valid_.resize(batch.columns.size());
+    for (size_t i = 0; i < batch.columns.size(); ++i) {
+      col_values_[i] = batch.columns[i].values.data();
+      col_valid_[i] = batch.columns[i].valid.data();
+    }
+    BatchView bv{batch.user.data(), batch.type.data(), batch.ts.data(), col_values_.data(), col_valid_.data()};
+    RunView rv = view(run);
+    c_->update(&bv, rows.data(), rows.size(), &rv);
+    fold(run);
+  }
+
+  double score_terms(int score, uint32_t user, runtime::RunState& run) override {
+    RunView rv = view(run);
+    double r = c_->score_terms[score](user, &rv);
+    fold(run);
+    return r;
+  }
+
+  double grade_points(int grade, uint32_t user, runtime::RunState& run) override {
+    RunView rv = view(run);
+    double r = c_->grade_points[grade](user, &rv);
+    fold(run);
+    return r;
+  }
+
+  bool segment(int segment, uint32_t user, const runtime::UserOutputs& o, runtime::RunState& run) override {
+    static_assert(sizeof(int) == sizeof(int32_t));
+    OutputsView ov{o.raw, o.value, reinterpret_cast<const int32_t*>(o.tier), o.points,
+                   reinterpret_cast<const int32_t*>(o.letter), o.segments};
+    RunView rv = view(run);
+    return c_->segments[segment](user, &ov, &rv) != 0;
+  }
+
+ private:
+  // The run as compiled code sees it. Profiles are grown to every user first, so
+  // compiled code reads a user's attributes without a bounds check.
+  RunView view(runtime::RunState& run) {
+    run.profiles.grow(run.users.size());
+    size_t attrs = run.profiles.num_attrs();
+    prof_values_.resize(attrs);
+    prof_valid_.resize(attrs);
+    for (size_t a = 0; a < attrs; ++a) {
+      prof_values_[a] = run.profiles.column(a).values.data();
+      prof_valid_[a] = run.profiles.column(a).valid.data();
+    }
+    strings_ = {&run.strings, &run.lists};
+    return RunView{run.as_of,
+                   run.state_data(),
+                   run.num_slots(),
+                   prof_values_.data(),
+                   prof_valid_.data(),
+                   run.profiles.rows(),
+                   counters_,
+                   run.stats.null_weights_by_rule.data(),
+                   &strings_};
+  }
+
+  void fold(runtime::RunState& run) {
+    run.stats.used += counters_[0];
+    run.stats.future += counters_[1];
+    run.stats.null_weights += counters_[2];
+    counters_[0] = counters_[1] = counters_[2] = 0;
+  }
+
+  std::unique_ptr<CompiledRules> c_;
+  std::vector<const double*> col_values_, prof_values_;
+  std::vector<const uint8_t*> col_valid_, prof_valid_;
+  uint64_t counters_[3] = {0, 0, 0};
+  builtins::StringContext strings_;
+};
+
+}  // namespace
+
+std::unique_ptr<runtime::Engine> make_jit_engine(std::unique_ptr<CompiledRules> compiled) {
+  return std::make_unique<JitEngine>(std::move(compiled));
+}
+
+}  // namespace scorec::jit

@@ -1,0 +1,10 @@
+// Functions JIT-compiled code calls back into: builtins that are not inlined, and
+// list membership. Plain C signatures; the JIT defines their addresses as symbols.
+#pragma once
+
+#include <cstdint>
+
+extern "C" {
+double scorec_rt_call_builtin(uint32_t id, const double* args, int32_t n, void* strings);
+double scorec_rt_list_contains(void* strings, double list_id, double string_id);
+}

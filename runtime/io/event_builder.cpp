@@ -1,0 +1,45 @@
+#include "runtime/io/event_builder.h"
+
+namespace scorec::runtime {
+
+EventBuilder::EventBuilder(IngestContext& ctx, const FieldMapping& mapping) : ctx_(ctx), mapping_(mapping) {}
+
+EventBuilder::Resolved EventBuilder::resolve(std::string_view name) {
+  auto it = names_.find(name);
+  if (it != names_.end()) return it->second;
+  std::string key(name);
+  auto alias = mapping_.event_aliases.find(key);
+  int type = ctx_.schema.find_event(alias != mapping_.event_aliases.end() ? std::string_view(alias->second) : name);
+  Resolved r{kUnknownEvent, nullptr};
+  if (type >= 0 && type < kUnknownEvent) r.type = static_cast<uint16_t>(type);
+  else r.unknown_count = &ctx_.stats.unknown_by_name[key];
+  names_.emplace(std::move(key), r);
+  return r;
+}
+
+size_t EventBuilder::add(EventBatch& batch, std::string_view user_id, std::string_view event_name, double ts,
+                         uint64_t line, uint16_t& type) {
+  Resolved r = resolve(event_name);
+  type = r.type;
+  if (r.unknown_count) {
+    ++*r.unknown_count;
+    ++ctx_.stats.unknown_events;
+  }
+  ++ctx_.stats.events_read;
+  if (ts > ctx_.stats.max_ts) ctx_.stats.max_ts = ts;
+
+  size_t row = batch.user.size();
+  if (!have_last_user_ || user_id != last_user_) {
+    last_user_.assign(user_id);
+    last_user_ix_ = ctx_.users.intern(user_id);
+    have_last_user_ = true;
+  }
+  batch.user.push_back(last_user_ix_);
+  batch.type.push_back(type);
+  batch.ts.push_back(ts);
+  batch.line.push_back(line);
+  for (auto& c : batch.columns) c.push(0.0, false);
+  return row;
+}
+
+}  // namespace scorec::runtime

@@ -1,0 +1,54 @@
+// Appends well-formed events to a batch, shared by the CSV and NDJSON readers: resolves
+// the event name (alias, then schema), interns the user, keeps the counts, and gives
+// every column a null on the new row for the reader to fill.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "runtime/event_batch.h"
+#include "runtime/io/ingest.h"
+
+namespace scorec::runtime {
+
+// Heterogeneous lookup: find by string_view without building a std::string per row.
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+};
+
+class EventBuilder {
+ public:
+  EventBuilder(IngestContext& ctx, const FieldMapping& mapping);
+
+  // Adds one event; returns its row. `type` receives the event type (kUnknownEvent for
+  // names the schema does not declare, which are counted).
+  size_t add(EventBatch& batch, std::string_view user_id, std::string_view event_name, double ts, uint64_t line,
+             uint16_t& type);
+
+  static void set(EventBatch& batch, size_t row, int column, double value) {
+    auto& c = batch.columns[static_cast<size_t>(column)];
+    c.values[row] = value;
+    c.valid[row] = 1;
+  }
+
+ private:
+  struct Resolved {
+    uint16_t type;
+    uint64_t* unknown_count;  // node of stats.unknown_by_name (std::map nodes never move)
+  };
+  Resolved resolve(std::string_view name);
+
+  IngestContext& ctx_;
+  const FieldMapping& mapping_;
+  std::unordered_map<std::string, Resolved, StringHash, std::equal_to<>> names_;
+  // Real files group rows by user (an invoice, a session), and the user index lookup is
+  // the costliest step per row, so the last user is remembered.
+  std::string last_user_;
+  uint32_t last_user_ix_ = 0;
+  bool have_last_user_ = false;
+};
+
+}  // namespace scorec::runtime

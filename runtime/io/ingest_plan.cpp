@@ -1,0 +1,100 @@
+#include "runtime/io/ingest_plan.h"
+
+#include <map>
+
+#include <fmt/format.h>
+
+namespace scorec::runtime {
+namespace {
+
+FieldSpec spec(const std::optional<std::string>& given, std::vector<std::string> defaults, std::string what,
+               std::string key) {
+  FieldSpec s;
+  s.what = std::move(what);
+  s.key = std::move(key);
+  if (given) {
+    s.names = {*given};
+    s.explicit_ = true;
+  } else {
+    s.names = std::move(defaults);
+  }
+  return s;
+}
+
+}  // namespace
+
+std::string quoted_list(const std::vector<std::string>& names) {
+  std::string out;
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) out += i + 1 == names.size() ? " or " : ", ";
+    out += fmt::format("'{}'", names[i]);
+  }
+  return out;
+}
+
+IngestPlan make_plan(const ir::Schema& schema, const FieldMapping& m, bool ndjson) {
+  IngestPlan p;
+  // The same fallbacks serve CSV too: a CSV export with a `userId` or `event_type`
+  // column then needs no mapping. Segment messages without userId carry anonymousId.
+  p.user = spec(m.user_field,
+                ndjson ? std::vector<std::string>{"user_id", "userId", "anonymousId"}
+                       : std::vector<std::string>{"user_id", "userId"},
+                "the user id", "user");
+  p.event = spec(m.event_field, {"event", "event_type"}, "the event name", "event");
+  p.time = spec(m.time_field, {"timestamp", "time", "event_time"}, "the timestamp", "time");
+  p.event_constant = m.event_constant;
+
+  std::map<std::string, int> prop_index;
+  p.by_event.resize(schema.events.size());
+  for (size_t e = 0; e < schema.events.size(); ++e) {
+    for (const auto& prop : schema.events[e].props) {
+      auto [it, fresh] = prop_index.emplace(prop.name, static_cast<int>(p.props.size()));
+      if (fresh) {
+        auto mapped = m.prop_fields.find(prop.name);
+        std::optional<std::string> given;
+        if (mapped != m.prop_fields.end()) given = mapped->second;
+        // Segment puts event properties under `properties`; it wins over a top-level
+        // field of the same name, which in a Segment message may be an envelope field.
+        p.props.push_back(spec(given,
+                               ndjson ? std::vector<std::string>{"properties." + prop.name, prop.name}
+                                      : std::vector<std::string>{prop.name},
+                               fmt::format("property '{}'", prop.name), "prop." + prop.name));
+      }
+      if (prop.column >= 0) p.by_event[e].push_back(PropTarget{it->second, prop.column, prop.type});
+    }
+  }
+  for (const auto& attr : schema.profile) {
+    auto mapped = m.attr_fields.find(attr.name);
+    std::optional<std::string> given;
+    if (mapped != m.attr_fields.end()) given = mapped->second;
+    p.attrs.push_back(spec(given,
+                           ndjson ? std::vector<std::string>{"traits." + attr.name, attr.name}
+                                  : std::vector<std::string>{attr.name},
+                           fmt::format("attribute '{}'", attr.name), "attr." + attr.name));
+  }
+  return p;
+}
+
+}  // namespace scorec::runtime
+
+namespace scorec::runtime {
+
+std::vector<std::string> mapping_warnings(const ir::Schema& schema, const FieldMapping& m) {
+  std::vector<std::string> out;
+  for (const auto& [name, field] : m.prop_fields) {
+    bool declared = false;
+    for (const auto& e : schema.events) declared = declared || e.find_prop(name) != nullptr;
+    if (!declared) out.push_back(fmt::format("mapping prop.{}: no event declares a property '{}'", name, name));
+  }
+  for (const auto& [name, field] : m.attr_fields)
+    if (schema.find_attr(name) < 0)
+      out.push_back(fmt::format("mapping attr.{}: the profile declares no attribute '{}'", name, name));
+  for (const auto& [input, event] : m.event_aliases)
+    if (schema.find_event(event) < 0)
+      out.push_back(fmt::format("mapping alias.{}: no event '{}' is declared", event, event));
+  if (m.event_constant && schema.find_event(*m.event_constant) < 0 && !m.event_aliases.count(*m.event_constant))
+    out.push_back(fmt::format("mapping event_name: no event '{}' is declared", *m.event_constant));
+  return out;
+}
+
+}  // namespace scorec::runtime

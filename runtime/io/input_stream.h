@@ -1,0 +1,67 @@
+// Byte sources for the readers: a plain file, a gzip file (by name or by magic bytes)
+// or standard input, read in blocks, and a ChunkBuffer that keeps only the unconsumed
+// tail of the input plus one block in memory. Memory is bounded by the block size and
+// the longest single record, never by the file size.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "support/expected.h"
+
+namespace scorec::runtime {
+
+class InputStream {
+ public:
+  virtual ~InputStream() = default;
+  // Reads up to n bytes; 0 means end of input.
+  virtual Expected<size_t> read(char* dst, size_t n) = 0;
+  const std::string& name() const { return name_; }
+
+  // "-" is standard input. A name ending in .gz, or content starting with the gzip
+  // magic bytes, is decompressed.
+  static Expected<std::unique_ptr<InputStream>> open(const std::string& path);
+
+ protected:
+  std::string name_;
+};
+
+// Bytes past the data that stay readable, so that simdjson can parse a line in place
+// (it reads up to this many bytes beyond a document's end).
+constexpr size_t kReadPadding = 64;
+
+class ChunkBuffer {
+ public:
+  static constexpr size_t kDefaultBlock = size_t{1} << 20;  // 1 MiB
+  // A record (line) longer than this is an error rather than unbounded growth.
+  static constexpr size_t kMaxRecord = size_t{64} << 20;
+
+  ChunkBuffer(std::unique_ptr<InputStream> in, size_t block_size = kDefaultBlock);
+
+  // Unconsumed bytes. data()[size()..size()+kReadPadding) is readable (zeros).
+  char* data() { return buf_.data() + begin_; }
+  size_t size() const { return end_ - begin_; }
+  // Bytes readable from data()+offset, counting the padding: what simdjson calls capacity.
+  size_t capacity_from(size_t offset) const { return buf_.size() - begin_ - offset; }
+  void consume(size_t n) { begin_ += n; }
+  bool eof() const { return eof_; }
+
+  // Moves the unconsumed bytes to the front and reads at least one more block (or to
+  // the end of input). Grows the buffer when it is full of one unfinished record.
+  // Returns false when nothing more could be read (end of input).
+  Expected<bool> fill();
+
+  const std::string& name() const { return in_->name(); }
+
+ private:
+  std::unique_ptr<InputStream> in_;
+  std::vector<char> buf_;
+  size_t block_;
+  size_t begin_ = 0, end_ = 0;
+  bool eof_ = false;
+};
+
+}  // namespace scorec::runtime

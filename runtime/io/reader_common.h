@@ -1,0 +1,61 @@
+// What the event and profile readers share: opening the byte stream, deciding the
+// format, finding mapped columns in a CSV header, and the skip-or-fail policy for
+// malformed lines.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "runtime/io/event_reader.h"
+#include "runtime/io/ingest_plan.h"
+#include "runtime/io/input_stream.h"
+
+namespace scorec::runtime {
+
+Expected<std::unique_ptr<ChunkBuffer>> open_chunks(const std::string& path, const ReaderOptions& options);
+
+// The mapping's format, else the file name's, else a look at the first byte: '{' is NDJSON.
+Expected<InputFormat> detect_format(const std::string& path, const FieldMapping& mapping, ChunkBuffer& buf);
+
+// The mapping's delimiter; a .tsv file with the default ',' uses tab.
+char csv_delimiter(const std::string& path, const FieldMapping& mapping);
+
+// The readers fill ctx.profiles with one column per declared attribute.
+Status check_context(const IngestContext& ctx);
+
+void add_warning(IngestStats& stats, std::string message);
+
+// A CSV header: column names and where each is.
+struct CsvHeader {
+  std::vector<std::string> names;
+  std::unordered_map<std::string, int> index;  // first column of each name
+
+  void set(const std::vector<std::string_view>& fields);
+  // The first of spec.names present, or -1.
+  int find(const FieldSpec& spec) const;
+  // As find, but an Error naming the columns (with a did-you-mean) when none is present.
+  Expected<int> require(const FieldSpec& spec, const std::string& file, uint64_t line) const;
+};
+
+// Malformed lines: an Error by default; with ctx.skip_bad, counted and skipped.
+class BadLinePolicy {
+ public:
+  explicit BadLinePolicy(IngestContext& ctx) : ctx_(ctx) {}
+  // Ok when the line is to be skipped; the Error otherwise (and every later call fails).
+  Status report(const std::string& file, uint64_t line, std::string message);
+  // A stored failure: readers stop for good after the first Error.
+  const std::optional<Error>& failed() const { return failed_; }
+  Status fail(Error e) {
+    failed_ = e;
+    return e;
+  }
+
+ private:
+  IngestContext& ctx_;
+  std::optional<Error> failed_;
+};
+
+}  // namespace scorec::runtime

@@ -1,0 +1,302 @@
+#include "io_test_util.h"
+
+#include "runtime/io/csv_parser.h"
+
+namespace scorec::runtime::testing {
+namespace {
+
+using O = std::optional<double>;
+constexpr double kT0 = 1709287200;  // 2024-03-01T10:00:00Z
+
+TEST(CsvReader, ReadsTypedColumns) {
+  TempDir dir;
+  Ingest in;
+  auto path = dir.write("e.csv",
+                        "user_id,event,timestamp,url,duration,amount,tags,paid_at,gift\n"
+                        "u1,page_view,2024-03-01T10:00:00Z,/home,30d,,,,\n"
+                        "u2,purchase,1709287200,,,12.5,a|b| c||,2024-03-01,yes\n"
+                        "u1,email_open,1709287201,/ignored,,99,,,\n"
+                        "u2,purchase,1709287202,,90,-3,,1709287200000,0\n");
+  auto rows = read_all(path, mapping({}), in);
+  ASSERT_TRUE(rows.ok()) << rows.error().str();
+  ASSERT_EQ(rows->size(), 4u);
+  const auto& r = *rows;
+  EXPECT_EQ(r[0], (Row{"u1", kPageView, kT0, 2, {in.strings.find("/home") * 1.0, 30 * 86400.0, O(), O(), O(), O()}}));
+  EXPECT_EQ(r[0].cols[kUrl], O(in.strings.find("/home")));
+  EXPECT_EQ(in.str(*r[0].cols[kUrl]), "/home");
+  EXPECT_EQ(r[1].user, "u2");
+  EXPECT_EQ(r[1].type, kPurchase);
+  EXPECT_EQ(r[1].line, 3u);
+  EXPECT_EQ(r[1].cols[kAmount], O(12.5));
+  EXPECT_EQ(in.list(*r[1].cols[kTags]), (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_EQ(r[1].cols[kPaidAt], O(1709251200));
+  EXPECT_EQ(r[1].cols[kGift], O(1));
+  EXPECT_EQ(r[1].cols[kUrl], O());  // not a purchase property
+  EXPECT_EQ(r[1].cols[kDuration], O());
+  // email_open declares no properties: every column null even when the file has values.
+  EXPECT_EQ(r[2].cols, std::vector<O>(kNumCols));
+  EXPECT_EQ(r[3].cols[kAmount], O(-3));
+  EXPECT_EQ(r[3].cols[kPaidAt], O(kT0));
+  EXPECT_EQ(r[3].cols[kGift], O(0));
+  EXPECT_EQ(r[3].cols[kTags], O());  // empty field = null
+  EXPECT_EQ(in.stats.events_read, 4u);
+  EXPECT_EQ(in.stats.bad_values, 0u);
+  EXPECT_EQ(in.stats.max_ts, kT0 + 2);
+  EXPECT_EQ(in.users.size(), 2u);
+  EXPECT_TRUE(in.stats.warnings.empty());
+}
+
+TEST(CsvReader, DurationsAsNumbersOrLiterals) {
+  TempDir dir;
+  Ingest in;
+  auto rows = read_all(dir.write("d.csv",
+                                 "user_id,event,timestamp,duration\n"
+                                 "u,page_view,1,90\nu,page_view,2,1.5h\nu,page_view,3,2w\nu,page_view,4,soon\n"),
+                       mapping({}), in);
+  ASSERT_TRUE(rows.ok()) << rows.error().str();
+  ASSERT_EQ(rows->size(), 4u);
+  EXPECT_EQ((*rows)[0].cols[kDuration], O(90));
+  EXPECT_EQ((*rows)[1].cols[kDuration], O(5400));
+  EXPECT_EQ((*rows)[2].cols[kDuration], O(14 * 86400));
+  EXPECT_EQ((*rows)[3].cols[kDuration], O());
+  EXPECT_EQ(in.stats.bad_values, 1u);
+}
+
+TEST(CsvReader, QuotingCrlfBomAndEmptyFields) {
+  TempDir dir;
+  Ingest in;
+  auto path = dir.write("q.csv",
+                        "\xEF\xBB\xBF" "user_id,event,timestamp,url,amount\r\n"
+                        "\"u,1\",page_view,1,\"/a,b\"\"c\"\"\",\r\n"
+                        "u2,page_view,2,\"multi\r\nline\",\r\n"
+                        "u3,page_view,3,,\r\n"
+                        "\r\n"
+                        "u4,purchase,4,\"\",\"7\"");  // no final line break
+  auto rows = read_all(path, mapping({}), in);
+  ASSERT_TRUE(rows.ok()) << rows.error().str();
+  ASSERT_EQ(rows->size(), 4u);
+  const auto& r = *rows;
+  EXPECT_EQ(r[0].user, "u,1");
+  EXPECT_EQ(in.str(*r[0].cols[kUrl]), "/a,b\"c\"");
+  EXPECT_EQ(r[0].line, 2u);
+  EXPECT_EQ(in.str(*r[1].cols[kUrl]), "multi\r\nline");
+  EXPECT_EQ(r[1].line, 3u);
+  EXPECT_EQ(r[2].line, 5u);  // the quoted line break counts as a physical line
+  EXPECT_EQ(r[2].cols[kUrl], O());
+  EXPECT_EQ(r[3].line, 7u);  // after a blank line
+  EXPECT_EQ(r[3].cols[kAmount], O(7));
+  EXPECT_EQ(in.stats.events_read, 4u);
+}
+
+TEST(CsvReader, SplitterEdgeCases) {
+  std::vector<std::string_view> f;
+  size_t used;
+  uint64_t nl;
+  std::string s = "a,\"b\"x,\"\",,\"c\"\"\"\nnext";
+  ASSERT_EQ(split_csv_record(s.data(), s.size(), false, ',', f, used, nl), CsvSplit::Done);
+  EXPECT_EQ(f, (std::vector<std::string_view>{"a", "bx", "", "", "c\""}));
+  EXPECT_EQ(used, s.find('\n') + 1);
+  EXPECT_EQ(nl, 1u);
+  std::string t = "x,5\" screen,y\n";  // a quote inside an unquoted field is literal
+  ASSERT_EQ(split_csv_record(t.data(), t.size(), false, ',', f, used, nl), CsvSplit::Done);
+  EXPECT_EQ(f, (std::vector<std::string_view>{"x", "5\" screen", "y"}));
+  std::string u = "a,\"open\nstill";
+  EXPECT_EQ(split_csv_record(u.data(), u.size(), false, ',', f, used, nl), CsvSplit::NeedMore);
+  EXPECT_EQ(split_csv_record(u.data(), u.size(), true, ',', f, used, nl), CsvSplit::Unterminated);
+  std::string v = "a,b";
+  EXPECT_EQ(split_csv_record(v.data(), v.size(), false, ',', f, used, nl), CsvSplit::NeedMore);
+  ASSERT_EQ(split_csv_record(v.data(), v.size(), true, ',', f, used, nl), CsvSplit::Done);
+  EXPECT_EQ(f, (std::vector<std::string_view>{"a", "b"}));
+  std::string w = "a;b;\n";
+  ASSERT_EQ(split_csv_record(w.data(), w.size(), false, ';', f, used, nl), CsvSplit::Done);
+  EXPECT_EQ(f, (std::vector<std::string_view>{"a", "b", ""}));
+}
+
+TEST(CsvReader, UnterminatedQuoteIsAnError) {
+  TempDir dir;
+  Ingest in;
+  auto path = dir.write("u.csv", "user_id,event,timestamp\nu,email_open,1\nu,\"email_open,2\nu,email_open,3\n");
+  auto rows = read_all(path, mapping({}), in);
+  ASSERT_FALSE(rows.ok());
+  EXPECT_EQ(rows.error().str(), path + ":3: unterminated quoted field (a \" opens a field that never closes)");
+}
+
+TEST(CsvReader, FieldCountMismatchNamesFileAndLine) {
+  TempDir dir;
+  Ingest in;
+  auto path = dir.write("bad.csv", "user_id,event,timestamp\nu1,email_open,1\nu2,email_open\nu3,email_open,3,x\n");
+  auto rows = read_all(path, mapping({}), in);
+  ASSERT_FALSE(rows.ok());
+  EXPECT_EQ(rows.error().file, path);
+  EXPECT_EQ(rows.error().line, 3);
+  EXPECT_EQ(rows.error().str(), path + ":3: expected 3 fields as in the header, found 2");
+}
+
+TEST(CsvReader, SkipBadCountsAndContinues) {
+  TempDir dir;
+  Ingest in;
+  in.ctx.skip_bad = true;
+  auto path = dir.write("bad.csv",
+                        "user_id,event,timestamp\n"
+                        "u1,email_open,1\n"
+                        "u2,email_open\n"            // too few fields
+                        "u3,email_open,3,x\n"        // too many
+                        "u4,email_open,yesterday\n"  // bad time
+                        "u5,email_open,\n"           // missing time
+                        "u6,,6\n"                    // missing event
+                        "u7,email_open,7\n");
+  auto rows = read_all(path, mapping({}), in);
+  ASSERT_TRUE(rows.ok()) << rows.error().str();
+  ASSERT_EQ(rows->size(), 2u);
+  EXPECT_EQ((*rows)[0].user, "u1");
+  EXPECT_EQ((*rows)[1].user, "u7");
+  EXPECT_EQ((*rows)[1].line, 8u);
+  EXPECT_EQ(in.stats.skipped_bad, 5u);
+  EXPECT_EQ(in.stats.events_read, 2u);
+  EXPECT_EQ(in.users.size(), 2u);  // users of skipped lines are not interned
+}
+
+TEST(CsvReader, MissingFieldErrorsNameTheField) {
+  TempDir dir;
+  Ingest in;
+  auto path = dir.write("m.csv", "user_id,event,timestamp\nu1,,1\n");
+  auto rows = read_all(path, mapping({}), in);
+  ASSERT_FALSE(rows.ok());
+  EXPECT_EQ(rows.error().str(), path + ":2: field 'event': missing the event name");
+  path = dir.write("m2.csv", "user_id,event,timestamp\nu1,email_open,\n");
+  rows = read_all(path, mapping({}), in);
+  ASSERT_FALSE(rows.ok());
+  EXPECT_EQ(rows.error().str(), path + ":2: field 'timestamp': missing the timestamp");
+}
+
+TEST(CsvReader, EmptyUserIdIsCountedNotAnError) {
+  TempDir dir;
+  Ingest in;
+  auto rows = read_all(dir.write("e.csv", "user_id,event,timestamp\n,email_open,1\n  ,email_open,2\nu,email_open,3\n"),
+                       mapping({}), in);
+  ASSERT_TRUE(rows.ok()) << rows.error().str();
+  EXPECT_EQ(rows->size(), 1u);
+  EXPECT_EQ(in.stats.missing_user, 2u);
+  EXPECT_EQ(in.stats.events_read, 1u);
+  EXPECT_EQ(in.stats.max_ts, 3);  // skipped rows do not move the as-of time
+  EXPECT_EQ(in.stats.skipped_bad, 0u);
+}
+
+TEST(CsvReader, IntegralFloatIdsAreNormalised) {
+  TempDir dir;
+  Ingest in;
+  auto rows = read_all(dir.write("f.csv",
+                                 "CustomerID,event,timestamp\n17850.0,email_open,1\n17850,email_open,2\n"
+                                 "1.5,email_open,3\n-7.00,email_open,4\n12.,email_open,5\n"),
+                       mapping({"user=CustomerID"}), in);
+  ASSERT_TRUE(rows.ok()) << rows.error().str();
+  ASSERT_EQ(rows->size(), 5u);
+  EXPECT_EQ((*rows)[0].user, "17850");
+  EXPECT_EQ((*rows)[1].user, "17850");
+  EXPECT_EQ((*rows)[2].user, "1.5");
+  EXPECT_EQ((*rows)[3].user, "-7");
+  EXPECT_EQ((*rows)[4].user, "12.");
+  EXPECT_EQ(in.users.size(), 4u);
+}
+
+TEST(CsvReader, UnknownEventsAndAliases) {
+  TempDir dir;
+  Ingest in;
+  auto rows = read_all(dir.write("a.csv",
+                                 "user_id,event,timestamp\n"
+                                 "u1,Email Opened,1\nu2,signup,2\nu3,signup,3\nu1,Page Viewed,4\nu4,email_open,5\n"),
+                       mapping({"alias.email_open=Email Opened"}), in);
+  ASSERT_TRUE(rows.ok()) << rows.error().str();
+  ASSERT_EQ(rows->size(), 5u);
+  EXPECT_EQ((*rows)[0].type, kEmailOpen);
+  EXPECT_EQ((*rows)[1].type, -1);
+  EXPECT_EQ((*rows)[3].type, -1);
+  EXPECT_EQ((*rows)[4].type, kEmailOpen);
+  EXPECT_EQ(in.stats.events_read, 5u);
+  EXPECT_EQ(in.stats.unknown_events, 3u);
+  EXPECT_EQ(in.stats.unknown_by_name, (std::map<std::string, uint64_t>{{"Page Viewed", 1}, {"signup", 2}}));
+  EXPECT_EQ(in.users.size(), 4u);  // users of unknown events are part of the population
+  EXPECT_EQ(in.stats.max_ts, 5);
+}
+
+TEST(CsvReader, ConstantEventNameAndMappedColumns) {
+  TempDir dir;
+  Ingest in;
+  auto rows = read_all(dir.write("c.csv", "Customer;When;Total;Labels\nc1;2024-03-01 10:00:00;3,5;x,y\n"),
+                       mapping({"user=Customer", "time=When", "event_name=purchase", "prop.amount=Total",
+                                "prop.tags=Labels", "delimiter=;", "list_separator=,"}),
+                       in);
+  ASSERT_TRUE(rows.ok()) << rows.error().str();
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0].type, kPurchase);
+  EXPECT_EQ((*rows)[0].ts, kT0);
+  EXPECT_EQ((*rows)[0].cols[kAmount], O());  // "3,5" is not a number
+  EXPECT_EQ(in.stats.bad_values, 1u);
+  EXPECT_EQ(in.list(*(*rows)[0].cols[kTags]), (std::vector<std::string>{"x", "y"}));
+  // Unmapped properties of the constant event are reported, once each.
+  EXPECT_EQ(in.stats.warnings.size(), 2u);
+  EXPECT_NE(in.stats.warnings[0].find("no column 'paid_at' for property 'paid_at'"), std::string::npos)
+      << in.stats.warnings[0];
+}
+
+TEST(CsvReader, MissingMappedColumnSuggestsOne) {
+  TempDir dir;
+  Ingest in;
+  auto path = dir.write("h.csv", "CustomerID,event,timestamp\n1,email_open,1\n");
+  auto rows = read_all(path, mapping({"user=CustomerId"}), in);
+  ASSERT_FALSE(rows.ok());
+  EXPECT_EQ(rows.error().str(), path + ":1: no column 'CustomerId' for the user id in the header (did you mean "
+                                       "'CustomerID'?); the columns are: CustomerID, event, timestamp");
+  rows = read_all(path, mapping({}), in);
+  ASSERT_FALSE(rows.ok());
+  EXPECT_EQ(rows.error().str(), path + ":1: no column 'user_id' or 'userId' for the user id in the header; the "
+                                       "columns are: CustomerID, event, timestamp (map one with user=COLUMN)");
+  rows = read_all(path, mapping({"user=CustomerID", "prop.amount=Amount"}), in);
+  ASSERT_FALSE(rows.ok());
+  EXPECT_EQ(rows.error().message,
+            "no column 'Amount' for property 'amount' in the header; the columns are: CustomerID, event, timestamp");
+  path = dir.write("empty.csv", "");
+  rows = read_all(path, mapping({}), in);
+  ASSERT_FALSE(rows.ok());
+  EXPECT_EQ(rows.error().str(), path + ": empty file: a CSV file needs a header row");
+}
+
+TEST(CsvReader, TsvByNameAndTabDelimiter) {
+  TempDir dir;
+  Ingest in;
+  auto rows = read_all(dir.write("e.tsv", "user_id\tevent\ttimestamp\tamount\nu\tpurchase\t1\t2,5\n"), mapping({}), in);
+  ASSERT_TRUE(rows.ok()) << rows.error().str();
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ(rows->at(0).cols[kAmount], O());
+  rows = read_all(dir.write("e.txt", "user_id\tevent\ttimestamp\tamount\nu\tpurchase\t1\t2.5\n"),
+                  mapping({"delimiter=tab"}), in);
+  ASSERT_TRUE(rows.ok()) << rows.error().str();
+  EXPECT_EQ(rows->at(0).cols[kAmount], O(2.5));
+}
+
+// Many records with quoted line breaks read through tiny blocks and tiny batches give
+// exactly what one big block and batch gives.
+TEST(CsvReader, ChunkedReadEqualsWholeRead) {
+  TempDir dir;
+  std::string csv = "user_id,event,timestamp,url,amount,tags\r\n";
+  for (int i = 0; i < 500; ++i) {
+    csv += "user" + std::to_string(i % 37) + (i % 3 ? ",page_view," : ",purchase,") + std::to_string(1000 + i) +
+           ",\"/p/" + std::to_string(i) + (i % 5 == 0 ? "\nsecond \"\"line\"\"" : "") + "\"," +
+           std::to_string(i * 0.25) + ",t" + std::to_string(i % 4) + "|shared\r\n";
+  }
+  auto path = dir.write("big.csv", csv);
+  Ingest whole_in, chunk_in;
+  auto whole = read_all(path, mapping({}), whole_in, 1'000'000);
+  auto chunked = read_all(path, mapping({}), chunk_in, 7, 64);
+  ASSERT_TRUE(whole.ok()) << whole.error().str();
+  ASSERT_TRUE(chunked.ok()) << chunked.error().str();
+  ASSERT_EQ(whole->size(), 500u);
+  EXPECT_EQ(*whole, *chunked);
+  EXPECT_EQ(whole->back().line, 2u + 499u + 100u);
+  EXPECT_EQ(whole_in.str(*(*whole)[5].cols[kUrl]), "/p/5\nsecond \"line\"");
+  EXPECT_EQ(whole_in.stats.events_read, chunk_in.stats.events_read);
+  EXPECT_EQ(whole_in.lists.size(), 4u);  // equal lists share one pool entry
+}
+
+}  // namespace
+}  // namespace scorec::runtime::testing

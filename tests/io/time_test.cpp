@@ -1,0 +1,106 @@
+// Event-time formats, checked against epoch values from Python's calendar.timegm.
+#include "io_test_util.h"
+
+namespace scorec::runtime::testing {
+namespace {
+
+// Reads a one-column-of-times CSV of email_open events and returns the timestamps.
+std::vector<double> times(const std::vector<std::string>& texts, std::initializer_list<const char*> opts) {
+  TempDir dir;
+  std::string csv = "user_id,event,timestamp\n";
+  for (const auto& t : texts) csv += "u,email_open,\"" + t + "\"\n";
+  auto m = mapping(opts);
+  Ingest in;
+  auto rows = read_all(dir.write("t.csv", csv), m, in);
+  EXPECT_TRUE(rows.ok()) << rows.error().str();
+  std::vector<double> out;
+  if (rows.ok())
+    for (const auto& r : *rows) out.push_back(r.ts);
+  return out;
+}
+
+constexpr double k20240301T10 = 1709287200;  // 2024-03-01T10:00:00Z
+
+TEST(TimeFormats, AutoIsoAndEpoch) {
+  auto ts = times({"2024-03-01T10:00:00Z", "2024-03-01 10:00:00", "2024-03-01T10:00:00.250Z",
+                   "2024-03-01T11:00:00+01:00", "2024-03-01T10:00:00-0130", "2019-10-01 00:00:00 UTC",
+                   "2010-12-01 08:26:00", "2024-03-01", "1709287200", "1709287200500", "1709287200.5"},
+                  {});
+  ASSERT_EQ(ts.size(), 11u);
+  EXPECT_EQ(ts[0], k20240301T10);
+  EXPECT_EQ(ts[1], k20240301T10);
+  EXPECT_EQ(ts[2], k20240301T10 + 0.25);
+  EXPECT_EQ(ts[3], k20240301T10);
+  EXPECT_EQ(ts[4], k20240301T10 + 5400);
+  EXPECT_EQ(ts[5], 1569888000);
+  EXPECT_EQ(ts[6], 1291191960);
+  EXPECT_EQ(ts[7], 1709251200);
+  EXPECT_EQ(ts[8], k20240301T10);
+  EXPECT_EQ(ts[9], k20240301T10 + 0.5);  // > 1e11: milliseconds
+  EXPECT_EQ(ts[10], k20240301T10 + 0.5);
+}
+
+TEST(TimeFormats, TimezoneAppliesOnlyWhenTheTextNamesNone) {
+  auto ts = times({"2024-03-01 10:00:00", "2024-03-01T10:00:00Z", "2024-03-01T10:00:00+01:00", "1709287200"},
+                  {"timezone=+02:00"});
+  ASSERT_EQ(ts.size(), 4u);
+  EXPECT_EQ(ts[0], k20240301T10 - 7200);
+  EXPECT_EQ(ts[1], k20240301T10);
+  EXPECT_EQ(ts[2], k20240301T10 - 3600);
+  EXPECT_EQ(ts[3], k20240301T10);  // epoch numbers are UTC by definition
+}
+
+TEST(TimeFormats, StrftimePattern) {
+  auto ts = times({"01/12/2010 08:26", "1/12/2010 8:26"}, {"time_format=%d/%m/%Y %H:%M"});
+  ASSERT_EQ(ts.size(), 2u);
+  EXPECT_EQ(ts[0], 1291191960);
+  EXPECT_EQ(ts[1], 1291191960);
+
+  ts = times({"01/12/2010 08:26"}, {"time_format=%d/%m/%Y %H:%M", "timezone=-05:00"});
+  ASSERT_EQ(ts.size(), 1u);
+  EXPECT_EQ(ts[0], 1291209960);  // 08:26 at UTC-5 is 13:26Z
+
+}
+
+TEST(TimeFormats, PatternWithZoneAndMonthNames) {
+  auto ts = times({"2024-03-01 11:00:00 +0100"}, {"time_format=%Y-%m-%d %H:%M:%S %z", "timezone=+09:00"});
+  ASSERT_EQ(ts.size(), 1u);
+  EXPECT_EQ(ts[0], k20240301T10);  // the text's zone wins over the mapping's
+  ts = times({"01 Mar 2024 10:00:00"}, {"time_format=%d %b %Y %H:%M:%S"});
+  ASSERT_EQ(ts.size(), 1u);
+  EXPECT_EQ(ts[0], k20240301T10);
+}
+
+TEST(TimeFormats, ExplicitEpochUnits) {
+  auto ts = times({"1709287200500"}, {"time_format=epoch_ms"});
+  ASSERT_EQ(ts.size(), 1u);
+  EXPECT_EQ(ts[0], k20240301T10 + 0.5);
+  ts = times({"1709287200", "86400.5"}, {"time_format=epoch_s"});
+  ASSERT_EQ(ts.size(), 2u);
+  EXPECT_EQ(ts[0], k20240301T10);
+  EXPECT_EQ(ts[1], 86400.5);
+  ts = times({"2000"}, {"time_format=epoch_ms"});
+  ASSERT_EQ(ts.size(), 1u);
+  EXPECT_EQ(ts[0], 2);  // explicit milliseconds even when small
+}
+
+TEST(TimeFormats, UnparseableTimeIsAnErrorNamingFormat) {
+  TempDir dir;
+  Ingest in;
+  auto path = dir.write("t.csv", "user_id,event,timestamp\nu,email_open,1709287200\nu,email_open,2024-13-01\n");
+  auto rows = read_all(path, mapping({"time_format=iso"}), in);
+  ASSERT_FALSE(rows.ok());
+  EXPECT_EQ(rows.error().str(),
+            path + ":2: field 'timestamp': cannot parse '1709287200' as a timestamp (expected ISO-8601)");
+  rows = read_all(path, mapping({}), in);
+  ASSERT_FALSE(rows.ok());
+  EXPECT_EQ(rows.error().str(), path + ":3: field 'timestamp': cannot parse '2024-13-01' as a timestamp "
+                                       "(expected ISO-8601 or epoch seconds/milliseconds)");
+  rows = read_all(path, mapping({"time_format=%d.%m.%Y"}), in);
+  ASSERT_FALSE(rows.ok());
+  EXPECT_EQ(rows.error().str(), path + ":2: field 'timestamp': cannot parse '1709287200' as a timestamp "
+                                       "(expected the format '%d.%m.%Y')");
+}
+
+}  // namespace
+}  // namespace scorec::runtime::testing

@@ -1,6 +1,6 @@
 # Runs one example and compares its output with the golden file.
 # Inputs (-D): SCOREC, ROOT, RULES, EVENTS, PROFILES (may be empty), ARGS_FILE (may be
-# empty; one extra argument per line), EXPECTED, ACTUAL (where the actual output is
+# empty; one extra argument per line), ENGINE (jit or interp), EXPECTED, ACTUAL (where the actual output is
 # written on mismatch). With the environment variable UPDATE_GOLDENS=1 the golden file
 # is rewritten instead of compared.
 
@@ -12,6 +12,9 @@ if(ARGS_FILE)
   # One argument per line, taken verbatim (spaces included); blank lines are skipped.
   file(STRINGS ${ARGS_FILE} extra)
   list(APPEND cmd ${extra})
+endif()
+if(ENGINE)
+  list(APPEND cmd --engine ${ENGINE})
 endif()
 list(APPEND cmd --quiet)
 

@@ -10,6 +10,7 @@
 #include <llvm/IR/Verifier.h>
 
 #include "ir/builder.h"
+#include "ir/semantics.h"
 #include "runtime/event_batch.h"
 
 namespace scorec::jit {
@@ -340,6 +341,31 @@ class CodeGen {
     b_.CreateStore(b_.CreateAdd(v, llvm::ConstantInt::get(ty, 1)), ptr);
   }
 
+  // The decay factor of an age, as ir::decay_factor (HalfLife uses ir::decay_exp2,
+  // generated operation by operation).
+  Value* decay(ir::DecayKind kind, double param, Value* age) {
+    if (kind == ir::DecayKind::Linear) {
+      Value* x = b_.CreateFSub(f64c(1), b_.CreateFDiv(age, f64c(param)));
+      return b_.CreateSelect(b_.CreateFCmpOLT(f64c(0), x), x, f64c(0));  // std::max(0.0, x)
+    }
+    Value* x = b_.CreateFDiv(b_.CreateFNeg(age), f64c(param));
+    x = b_.CreateSelect(b_.CreateFCmpOLT(x, f64c(-1022.0)), f64c(-1022.0), x);
+    x = b_.CreateSelect(b_.CreateFCmpOGT(x, f64c(0.0)), f64c(0.0), x);
+    Value* n = b_.CreateUnaryIntrinsic(llvm::Intrinsic::floor, b_.CreateFAdd(x, f64c(0.5)));
+    Value* t = b_.CreateFMul(b_.CreateFSub(x, n), f64c(ir::kLn2));
+    Value* poly = f64c(ir::kExp2Taylor[13]);
+    for (int k = 12; k >= 0; --k) poly = b_.CreateFAdd(b_.CreateFMul(poly, t), f64c(ir::kExp2Taylor[k]));
+    Value* biased = b_.CreateAdd(b_.CreateFPToSI(n, i64_), i64c(1023));
+    Value* scale = b_.CreateBitCast(b_.CreateShl(biased, i64c(52)), f64_);
+    return b_.CreateFMul(poly, scale);
+  }
+
+  // The per-event loop, in blocks of kBlock events. For each block, a first pass
+  // computes every decay factor the rules need (one per distinct decay of the rule
+  // set): straight-line arithmetic LLVM vectorizes. The second pass dispatches on the
+  // event type and applies the rules, reading the factors.
+  static constexpr uint64_t kBlock = 256;
+
   void gen_update() {
     auto* fty = llvm::FunctionType::get(llvm::Type::getVoidTy(ctx_), {ptr_, ptr_, i64_, ptr_}, false);
     auto* fn = llvm::Function::Create(fty, llvm::Function::ExternalLinkage, kUpdateName, m_.get());
@@ -350,6 +376,15 @@ class CodeGen {
     Env env = begin_function(fn, fn->getArg(3));
     env.batch = batch;
     BasicBlock* body = b_.GetInsertBlock();
+
+    // The decays that rules use, each with a scratch array of kBlock factors.
+    decay_slots_.clear();
+    for (const auto& r : p_.rules) {
+      const ir::Score& s = p_.scores[r.score];
+      if (s.decay == ir::DecayKind::None) continue;
+      auto key = std::make_pair(static_cast<int>(s.decay), s.decay_param);
+      if (!decay_slots_.count(key)) decay_slots_[key] = nullptr;
+    }
 
     Value *users, *types, *tss, *counters, *used, *future, *nulls;
     {
@@ -365,23 +400,62 @@ class CodeGen {
       future = b_.CreateAlloca(i64_);
       nulls = b_.CreateAlloca(i64_);
       for (Value* c : {used, future, nulls}) b_.CreateStore(i64c(0), c);
+      for (auto& [key, buf] : decay_slots_) buf = b_.CreateAlloca(llvm::ArrayType::get(f64_, kBlock));
     }
     nulls_ = nulls;
 
-    BasicBlock* loop = BasicBlock::Create(ctx_, "loop", fn);
+    BasicBlock* outer = BasicBlock::Create(ctx_, "block", fn);
     BasicBlock* exit = BasicBlock::Create(ctx_, "exit", fn);
-    BasicBlock* next = BasicBlock::Create(ctx_, "next", fn);
     b_.SetInsertPoint(body);
-    b_.CreateBr(loop);
+    b_.CreateBr(outer);
 
+    // for (start = 0; start < n; start += kBlock)
+    b_.SetInsertPoint(outer);
+    llvm::PHINode* start = b_.CreatePHI(i64_, 2, "start");
+    start->addIncoming(i64c(0), body);
+    BasicBlock* block_body = BasicBlock::Create(ctx_, "block.body", fn);
+    b_.CreateCondBr(b_.CreateICmpULT(start, n), block_body, exit);
+    b_.SetInsertPoint(block_body);
+    Value* remaining = b_.CreateSub(n, start);
+    Value* m = b_.CreateSelect(b_.CreateICmpULT(remaining, i64c(kBlock)), remaining, i64c(kBlock));
+
+    // Pass 1: decay factors.
+    BasicBlock* after_factors = block_body;
+    if (!decay_slots_.empty()) {
+      BasicBlock* f_loop = BasicBlock::Create(ctx_, "factors", fn);
+      BasicBlock* f_done = BasicBlock::Create(ctx_, "factors.done", fn);
+      BasicBlock* pre = b_.GetInsertBlock();
+      b_.CreateCondBr(b_.CreateICmpUGT(m, i64c(0)), f_loop, f_done);
+      b_.SetInsertPoint(f_loop);
+      llvm::PHINode* j = b_.CreatePHI(i64_, 2, "j");
+      j->addIncoming(i64c(0), pre);
+      Value* row = b_.CreateZExt(b_.CreateLoad(i32_, b_.CreateInBoundsGEP(i32_, rows, b_.CreateAdd(start, j))), i64_);
+      Value* age = b_.CreateFSub(env.as_of, b_.CreateLoad(f64_, b_.CreateInBoundsGEP(f64_, tss, row)));
+      for (auto& [key, buf] : decay_slots_) {
+        Value* f = decay(static_cast<ir::DecayKind>(key.first), key.second, age);
+        b_.CreateStore(f, b_.CreateInBoundsGEP(f64_, buf, j));
+      }
+      Value* j_next = b_.CreateAdd(j, i64c(1));
+      j->addIncoming(j_next, f_loop);
+      b_.CreateCondBr(b_.CreateICmpULT(j_next, m), f_loop, f_done);
+      b_.SetInsertPoint(f_done);
+      after_factors = f_done;
+    }
+
+    // Pass 2: the rules.
+    BasicBlock* loop = BasicBlock::Create(ctx_, "loop", fn);
+    BasicBlock* next = BasicBlock::Create(ctx_, "next", fn);
+    BasicBlock* block_done = BasicBlock::Create(ctx_, "block.done", fn);
+    b_.CreateBr(loop);
     b_.SetInsertPoint(loop);
-    llvm::PHINode* i = b_.CreatePHI(i64_, 2, "i");
-    i->addIncoming(i64c(0), body);
+    llvm::PHINode* j = b_.CreatePHI(i64_, 2, "k");
+    j->addIncoming(i64c(0), after_factors);
+    block_index_ = j;
     BasicBlock* row_block = BasicBlock::Create(ctx_, "row", fn);
-    b_.CreateCondBr(b_.CreateICmpULT(i, n), row_block, exit);
+    b_.CreateCondBr(b_.CreateICmpULT(j, m), row_block, block_done);
 
     b_.SetInsertPoint(row_block);
-    Value* row = b_.CreateZExt(b_.CreateLoad(i32_, b_.CreateInBoundsGEP(i32_, rows, i)), i64_);
+    Value* row = b_.CreateZExt(b_.CreateLoad(i32_, b_.CreateInBoundsGEP(i32_, rows, b_.CreateAdd(start, j))), i64_);
     env.row = row;
     Value* type = b_.CreateLoad(i16_, b_.CreateInBoundsGEP(i16_, types, row));
     BasicBlock* known = BasicBlock::Create(ctx_, "known", fn);
@@ -413,9 +487,14 @@ class CodeGen {
     }
 
     b_.SetInsertPoint(next);
-    Value* i_next = b_.CreateAdd(i, i64c(1));
-    i->addIncoming(i_next, next);
+    Value* j_next = b_.CreateAdd(j, i64c(1));
+    j->addIncoming(j_next, next);
     b_.CreateBr(loop);
+
+    b_.SetInsertPoint(block_done);
+    Value* start_next = b_.CreateAdd(start, i64c(kBlock));
+    start->addIncoming(start_next, block_done);
+    b_.CreateBr(outer);
 
     b_.SetInsertPoint(exit);
     Value* idx[] = {used, future, nulls};
@@ -510,14 +589,8 @@ class CodeGen {
     }
     Value* contribution = accepted;
     if (score.decay != ir::DecayKind::None) {
-      Value* age = b_.CreateFSub(env.as_of, ts);
-      Value* factor;
-      if (score.decay == ir::DecayKind::HalfLife) {
-        factor = b_.CreateUnaryIntrinsic(llvm::Intrinsic::exp2, b_.CreateFDiv(b_.CreateFNeg(age), f64c(score.decay_param)));
-      } else {
-        Value* x = b_.CreateFSub(f64c(1), b_.CreateFDiv(age, f64c(score.decay_param)));
-        factor = b_.CreateSelect(b_.CreateFCmpOLT(f64c(0), x), x, f64c(0));  // std::max(0.0, x)
-      }
+      Value* buf = decay_slots_.at(std::make_pair(static_cast<int>(score.decay), score.decay_param));
+      Value* factor = b_.CreateLoad(f64_, b_.CreateInBoundsGEP(f64_, buf, block_index_));
       contribution = b_.CreateFMul(accepted, factor);
     } else {
       contribution = b_.CreateFMul(accepted, f64c(1));  // as the interpreter: x * 1.0
@@ -581,6 +654,8 @@ class CodeGen {
   llvm::StructType *batch_ty_, *run_ty_, *out_ty_;
   Value* nulls_ = nullptr;
   Value* null_by_rule_ = nullptr;
+  std::map<std::pair<int, double>, Value*> decay_slots_;  // (kind, param) -> [kBlock x double]
+  Value* block_index_ = nullptr;                           // the event's index in its block
 };
 
 }  // namespace

@@ -125,13 +125,16 @@ TEST(Cap, LimitTakesTheEarliestEventEvenWhenItComesLaterInTheInput) {
 TEST(Cap, TiesAreTakenInInputOrder) {
   // Same timestamp, `once`: the first in the input is accepted.
   //   a: v=8 then v=5 -> 8;  b: v=5 then v=8 -> 5.  Interleaved users do not matter.
+  // c's earlier event comes last, so the input is not already in time order and the
+  // engine must really sort (stably).
   const std::string t = "2024-02-20T10:00:00Z";
   auto r = run_text("event e { v: number }\nscore s { on e + v once }",
                     ev("a", "e", t, R"("v": 8)") + ev("b", "e", t, R"("v": 5)") + ev("a", "e", t, R"("v": 5)") +
-                        ev("b", "e", t, R"("v": 8)"),
+                        ev("b", "e", t, R"("v": 8)") + ev("c", "e", "2024-02-19T10:00:00Z", R"("v": 1)"),
                     "", T);
   EXPECT_EQ(r.num("a", "s_raw"), 8.0);
   EXPECT_EQ(r.num("b", "s_raw"), 5.0);
+  EXPECT_EQ(r.num("c", "s_raw"), 1.0);
 }
 
 TEST(Limit, OnceCountsOnlyEventsThatPassTheCondition) {
@@ -178,6 +181,31 @@ TEST(Limit, LimitAndCapTogether) {
   for (int i = 1; i <= 4; ++i) events += ev("u", "e", "2024-02-20T0" + std::to_string(i) + ":00:00Z");
   auto r = run_text("event e {}\nscore s { on e +3 cap 10 per 1d limit 2 per 1d }", events, "", T);
   EXPECT_EQ(r.num("u", "s_raw"), 6.0);
+}
+
+}  // namespace
+}  // namespace scorec::testing
+
+namespace scorec::testing {
+namespace {
+
+TEST(Cap, NegativeExpressionWeightWithConstantsForCapAndHalfLife) {
+  // const hl = 10d, big = 5; `- amount * 0.5 cap big per 1d`, half_life hl:
+  //   02-20 00:00 amount 4: -2, used 2, age 10d        -> -2 * 2^-1 = -1
+  //   02-20 01:00 amount 8: -4, room 3 -> -3, age 9d23h -> -3 * 2^(-(9 + 23/24)/10)
+  //   03-01 00:00 amount 30: -15, new bucket, room 5 -> -5, age 0 -> -5
+  auto r = run_text(R"(event refund { amount: number }
+const hl = 10d
+const big = 5
+score s {
+  decay half_life hl
+  on refund - amount * 0.5 cap big per 1d
+})",
+                    ev("a", "refund", "2024-02-20T00:00:00Z", R"("amount": 4)") +
+                        ev("a", "refund", "2024-02-20T01:00:00Z", R"("amount": 8)") +
+                        ev("a", "refund", "2024-03-01T00:00:00Z", R"("amount": 30)"),
+                    "", T);
+  EXPECT_REL(r.num("a", "s_raw"), -1.0 - 3.0 * std::exp2(-(9.0 + 23.0 / 24.0) / 10.0) - 5.0);
 }
 
 }  // namespace

@@ -36,7 +36,7 @@ std::optional<ir::Expr> Checker::call(const Expr& e, const Scope& scope) {
     if (!a) return std::nullopt;
     if (a->type != Type::Timestamp) {
       diags_.error(e.args[0]->loc, fmt::format("{}() needs a timestamp, but this is a {}", fn, type_str(a->type)),
-                   a->type == Type::Number ? "" : "for example days_since(last(login)) or days_since(signed_up)");
+                   "it takes a timestamp, like days_since(last(login)) or days_since(signed_up)");
       return std::nullopt;
     }
     // (as_of - t) / unit: lowered to plain arithmetic, so every engine shares it.

@@ -81,7 +81,8 @@ std::optional<ir::Expr> Checker::name(const Expr& e, const Scope& scope) {
     if (auto it = grade_index_.find(n); it != grade_index_.end()) return ir::Builder::leaf(Op::GradeLetter, Type::String, it->second);
     if (auto it = segment_index_.find(n); it != segment_index_.end()) return segment_ref(e, it->second, scope);
   } else if (score_index_.count(n) || grade_index_.count(n) || segment_index_.count(n)) {
-    diags_.error(e.loc, fmt::format("'{}' is a score, grade or segment, and can only be used in a segment", n),
+    const char* kind = score_index_.count(n) ? "a score" : grade_index_.count(n) ? "a grade" : "a segment";
+    diags_.error(e.loc, fmt::format("'{}' is {}, and can only be used in a segment", n, kind),
                  "scores are computed independently of each other; combine them in a 'segment'");
     return std::nullopt;
   }
@@ -100,6 +101,9 @@ std::optional<ir::Expr> Checker::name(const Expr& e, const Scope& scope) {
   }
   auto m = closest_match(n, candidates(scope));
   std::string hint = m ? fmt::format("did you mean '{}'?", *m) : "";
+  static const std::set<std::string> units = {"second", "seconds", "minute", "minutes", "hour", "hours", "day",
+                                              "days", "week", "weeks", "month", "months", "year", "years"};
+  if (units.count(n)) hint = "a duration is a number with a unit: 45s, 30m, 12h, 7d";
   if (!m && scope.ctx == Context::Event && schema.find_attr(n) < 0)
     hint = fmt::format("event '{}' has no property '{}'; declare it in 'event {} {{ ... }}'", schema.events[scope.event].name, n,
                        schema.events[scope.event].name);
@@ -155,7 +159,8 @@ std::optional<ir::Expr> Checker::qualified(const Expr& e, const Scope& scope) {
   }
   auto out_ref = [&](std::vector<std::pair<std::string, std::pair<Op, Type>>> members, int index) -> std::optional<ir::Expr> {
     if (scope.ctx != Context::Segment) {
-      diags_.error(e.loc, fmt::format("'{}' is a score or grade, and can only be used in a segment", head),
+      diags_.error(e.loc, fmt::format("'{}' is {}, and can only be used in a segment", head,
+                                      score_index_.count(head) ? "a score" : "a grade"),
                    "scores are computed independently of each other; combine them in a 'segment'");
       return std::nullopt;
     }
@@ -316,6 +321,7 @@ std::optional<ir::Expr> Checker::binary(const Expr& e, const Scope& scope) {
       diags_.error(whole(e), "lists cannot be compared", "test membership with 'in', or the size with len()");
       return std::nullopt;
     }
+    if (!check_tier_name(*a, *b, *e.args[1]) || !check_tier_name(*b, *a, *e.args[0])) return std::nullopt;
     return b_.node(irop, Type::Bool, {std::move(*a), std::move(*b)});
   }
   auto t = arithmetic_type(op, ta, tb);
@@ -332,6 +338,30 @@ std::optional<ir::Expr> Checker::binary(const Expr& e, const Scope& scope) {
 std::string Checker::describe(const Expr& e) {
   if (e.kind == ExprKind::Name) return e.member.empty() ? e.text : e.text + "." + e.member;
   return "x";
+}
+
+// `engagement.tier == "hgih"` can never hold: the string must name one of the tiers
+// (or letters) of that score (or grade).
+bool Checker::check_tier_name(const ir::Expr& ref, const ir::Expr& text, const Expr& text_ast) {
+  if ((ref.op != Op::ScoreTier && ref.op != Op::GradeLetter) || text.op != Op::Const || !text.valid) return true;
+  const auto& p = b_.program();
+  const auto& tiers = ref.op == Op::ScoreTier ? p.scores[ref.index].tiers : p.grades[ref.index].letters;
+  const std::string& owner = ref.op == Op::ScoreTier ? p.scores[ref.index].name : p.grades[ref.index].name;
+  const std::string& want = p.strings[static_cast<size_t>(text.value)];
+  std::vector<std::string> names;
+  for (const auto& t : tiers) {
+    if (t.name == want) return true;
+    names.push_back(t.name);
+  }
+  const char* what = ref.op == Op::ScoreTier ? "tier" : "letter";
+  if (names.empty()) {
+    diags_.error(whole(text_ast), fmt::format("'{}' has no {}s", owner, what));
+    return false;
+  }
+  auto m = closest_match(want, names);
+  diags_.error(whole(text_ast), fmt::format("'{}' has no {} '{}'", owner, what, want),
+               m ? fmt::format("did you mean '{}'?", *m) : fmt::format("its {}s are {}", what, fmt::join(names, ", ")));
+  return false;
 }
 
 std::optional<ir::Expr> Checker::in(const Expr& e, const Scope& scope) {

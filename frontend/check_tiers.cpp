@@ -111,7 +111,8 @@ std::vector<ir::Tier> Checker::check_tiers(const TierList& tl, const ir::Scale& 
     for (size_t i = 0; i < tiers.size(); ++i) {
       if (tiers[i].kind == ir::Tier::Range) {
         diags_.error(tier_loc(i), fmt::format("{} '{}' uses a range, but '{}' is not scaled to whole numbers", what, tiers[i].name, owner),
-                     "use thresholds like 'hot >= 70', or add 'scale linear 0..100 to 1..10'");
+                     std::string(what) == "letter" ? "grades add up points; give letters thresholds, like 'A >= 40'"
+                                                   : "use thresholds like 'hot >= 70', or add 'scale linear 0..100 to 1..10'");
         return tiers;
       }
     }
@@ -163,8 +164,8 @@ std::vector<ir::Tier> Checker::check_tiers(const TierList& tl, const ir::Scale& 
     std::string list;
     for (size_t i = 0; i < gaps.size() && i < 5; ++i) list += (i ? ", " : "") + std::to_string(gaps[i]);
     if (gaps.size() > 5) list += ", ...";
-    diags_.error(tl.loc, fmt::format("the {}s of '{}' leave a gap: {} {} no {}", what, owner,
-                                     gaps.size() == 1 ? "score" : "scores", list, what),
+    diags_.error(tl.loc, fmt::format("the {}s of '{}' leave a gap: {} {} {} no {}", what, owner,
+                                     gaps.size() == 1 ? "score" : "scores", list, gaps.size() == 1 ? "has" : "have", what),
                  fmt::format("the scale gives every whole number from {} to {}; cover them all, or end with a catch-all", scale.a, scale.b));
   }
   for (size_t i = 0; i < tiers.size(); ++i) {

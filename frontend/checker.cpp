@@ -1,6 +1,7 @@
 // Declarations (schema, names, constants), scores, grades and segments.
 #include "frontend/checker.h"
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <set>
@@ -130,15 +131,25 @@ std::optional<ir::Expr> Checker::check_const(const std::string& name, Loc use) {
   if (info.state == ConstInfo::Done) return info.value;
   if (info.state == ConstInfo::Failed) return std::nullopt;
   if (info.state == ConstInfo::Checking) {
-    diags_.error(use, fmt::format("constant '{}' is defined in terms of itself", name));
+    std::string chain;
+    auto from = std::find(const_stack_.begin(), const_stack_.end(), name);
+    for (auto it = from; it != const_stack_.end(); ++it) chain += *it + " -> ";
+    diags_.error(use, fmt::format("constant '{}' is defined in terms of itself: {}{}", name, chain, name));
     info.state = ConstInfo::Failed;
     return std::nullopt;
   }
   info.state = ConstInfo::Checking;
+  const_stack_.push_back(name);
   auto v = expr(*info.decl->value, {Context::Const});
+  const_stack_.pop_back();
   if (v && v->op != Op::Const && v->op != Op::ListLit) {
     diags_.error(info.decl->value->loc, fmt::format("the value of constant '{}' is not a constant", name),
                  "constants are made of literals, other constants and functions");
+    v.reset();
+  }
+  if (v && v->op == Op::Const && !v->valid && v->type != Type::Null) {
+    diags_.error(whole(*info.decl->value), fmt::format("the value of constant '{}' is null", name),
+                 "a division by zero, or a function outside its domain such as log(0) or sqrt(-1)");
     v.reset();
   }
   if (!v) {
@@ -174,7 +185,7 @@ std::optional<double> Checker::constant(const Expr* e, Type want, const char* wh
 std::optional<double> Checker::positive(const Expr* e, Type want, const char* what, Loc fallback) {
   auto v = constant(e, want, what, fallback);
   if (v && *v <= 0) {
-    diags_.error(e->loc, fmt::format("{} must be greater than zero", what));
+    diags_.error(whole(*e), fmt::format("{} must be greater than zero", what));
     return std::nullopt;
   }
   return v;
@@ -335,7 +346,8 @@ std::optional<ir::Expr> Checker::weight(Weight& w, const Scope& scope) {
   if (!v) return std::nullopt;
   if (v->type != Type::Number) {
     diags_.error(w.expr->loc, fmt::format("a weight must be a number, but this is a {}", type_str(v->type)),
-                 v->type == Type::Duration ? "divide a duration by a unit to get a number, like 'seconds / 60'" : "");
+                 v->type == Type::Duration ? "divide a duration by a unit to get a number of days or hours, like '(as_of - signed_up) / 1d'"
+                                           : "a weight is a number of points, like '+5' or '+ amount * 0.01'");
     return std::nullopt;
   }
   if (w.negative) return b_.node(Op::Neg, Type::Number, {std::move(*v)});

@@ -135,6 +135,8 @@ class Checker {
 
   static std::string describe(const Expr& e);
 
+  bool check_tier_name(const ir::Expr& ref, const ir::Expr& text, const Expr& text_ast);
+
   std::optional<ir::Expr> in(const Expr& e, const Scope& scope);
 
   // ----- calls: aggregates, time helpers, has(), builtins ---------------------------
@@ -156,6 +158,7 @@ class Checker {
   std::map<std::string, Loc> event_locs_;
   std::map<std::string, std::pair<Loc, const char*>> top_names_;
   std::map<std::string, ConstInfo> consts_;
+  std::vector<std::string> const_stack_;  // constants being checked, for cycle messages
   std::vector<ScoreDecl*> scores_;
   std::vector<GradeDecl*> grades_;
   std::vector<SegmentDecl*> segments_;

@@ -7,6 +7,7 @@
 
 #include "ScoreLexer.h"
 #include "ScoreParser.h"
+#include "support/text.h"
 #include "support/time.h"
 
 namespace scorec::frontend {
@@ -35,6 +36,12 @@ Loc ctx_loc(int file, antlr4::ParserRuleContext* ctx) {
 }
 
 // ----- syntax errors ----------------------------------------------------------------
+//
+// ANTLR finds the errors and recovers; the messages are ours. A message names what
+// the parser was in the middle of ("in event 'visit'", "in 'tiers'"), the common
+// mistakes (single quotes, '=' for '==', a weight without a sign, a keyword used as a
+// name, an unclosed '{') get a message of their own, and only the first error of a
+// line is shown: what follows it on the line is usually a consequence.
 
 std::string describe_token_type(const antlr4::dfa::Vocabulary& vocab, size_t type) {
   switch (type) {
@@ -62,21 +69,126 @@ size_t literal(const antlr4::dfa::Vocabulary& vocab, const std::string& lit) {
 
 bool is_keyword(size_t type) { return type >= ScoreParser::IMPORT && type <= ScoreParser::NULL_; }
 
-std::string describe_expected(const antlr4::dfa::Vocabulary& vocab, const antlr4::misc::IntervalSet& set) {
+bool is_decl_keyword(size_t type) {
+  return type == ScoreParser::IMPORT || type == ScoreParser::EVENT || type == ScoreParser::PROFILE ||
+         type == ScoreParser::CONST || type == ScoreParser::SCORE || type == ScoreParser::GRADE ||
+         type == ScoreParser::SEGMENT;
+}
+
+// What the parser was in the middle of when it met the error.
+struct Construct {
+  enum Kind { Top, Import, Event, Profile, Field, Type, Const, Segment, Score, Grade, OnRule, WhenRule,
+              Decay, Window, Scale, Tiers, Letters, Expr };
+  Kind kind = Top;        // the innermost construct of interest
+  std::string where;      // " in event 'visit'"; empty at the top level
+  std::string name_kind;  // what a name expected here would name
+};
+
+std::string ident_of(antlr4::tree::TerminalNode* n) {
+  if (!n || n->getSymbol()->getTokenIndex() == INVALID_INDEX) return "";
+  return n->getText();
+}
+
+Construct construct_of(antlr4::ParserRuleContext* ctx) {
+  Construct c;
+  bool kind_set = false, where_set = false;
+  auto set_kind = [&](Construct::Kind k, std::string name_kind = "") {
+    if (kind_set) return;
+    kind_set = true;
+    c.kind = k;
+    c.name_kind = std::move(name_kind);
+  };
+  auto set_where = [&](std::string w) {
+    if (where_set) return;
+    where_set = true;
+    c.where = " " + w;
+  };
+  auto named = [](const char* what, const std::string& name) {
+    std::string w = what;
+    if (name.empty()) return fmt::format("in {} {} declaration", w[0] == 'e' ? "an" : "a", w);
+    return fmt::format("in {} '{}'", what, name);
+  };
+  for (auto* x = ctx; x; x = dynamic_cast<antlr4::ParserRuleContext*>(x->parent)) {
+    if (dynamic_cast<ScoreParser::ExprContext*>(x) || dynamic_cast<ScoreParser::PrimaryContext*>(x) ||
+        dynamic_cast<ScoreParser::NameContext*>(x) || dynamic_cast<ScoreParser::RangeContext*>(x)) {
+      set_kind(Construct::Expr);
+    } else if (dynamic_cast<ScoreParser::TypeRefContext*>(x)) {
+      set_kind(Construct::Type, "a type such as 'string' or 'number'");
+    } else if (dynamic_cast<ScoreParser::FieldContext*>(x) || dynamic_cast<ScoreParser::FieldListContext*>(x)) {
+      bool profile = x->parent && (dynamic_cast<ScoreParser::ProfileDeclContext*>(x->parent) ||
+                                   (x->parent->parent && dynamic_cast<ScoreParser::ProfileDeclContext*>(x->parent->parent)));
+      set_kind(Construct::Field, profile ? "an attribute name" : "a property name");
+    } else if (auto* e = dynamic_cast<ScoreParser::EventDeclContext*>(x)) {
+      set_kind(Construct::Event, "an event name");
+      set_where(named("event", ident_of(e->IDENT())));
+    } else if (dynamic_cast<ScoreParser::ProfileDeclContext*>(x)) {
+      set_kind(Construct::Profile, "an attribute name");
+      set_where("in the profile");
+    } else if (auto* k = dynamic_cast<ScoreParser::ConstDeclContext*>(x)) {
+      set_kind(Construct::Const, "a constant name");
+      set_where(named("constant", ident_of(k->IDENT())));
+    } else if (auto* s = dynamic_cast<ScoreParser::SegmentDeclContext*>(x)) {
+      set_kind(Construct::Segment, "a segment name");
+      set_where(named("segment", ident_of(s->IDENT())));
+    } else if (dynamic_cast<ScoreParser::ImportDeclContext*>(x)) {
+      set_kind(Construct::Import);
+      set_where("in an import");
+    } else if (dynamic_cast<ScoreParser::OnRuleContext*>(x)) {
+      set_kind(Construct::OnRule, "an event name");
+      set_where("in an 'on' rule");
+    } else if (dynamic_cast<ScoreParser::WhenRuleContext*>(x) || dynamic_cast<ScoreParser::GradeWhenContext*>(x)) {
+      set_kind(Construct::WhenRule);
+      set_where("in a 'when' rule");
+    } else if (dynamic_cast<ScoreParser::DecayItemContext*>(x)) {
+      set_kind(Construct::Decay, "a decay: 'none', 'half_life 30d' or 'linear 90d'");
+      set_where("in 'decay'");
+    } else if (dynamic_cast<ScoreParser::WindowItemContext*>(x)) {
+      set_kind(Construct::Window);
+      set_where("in 'window'");
+    } else if (dynamic_cast<ScoreParser::ScaleItemContext*>(x)) {
+      set_kind(Construct::Scale, "a scale: 'linear' or 'percentile'");
+      set_where("in 'scale'");
+    } else if (dynamic_cast<ScoreParser::TiersItemContext*>(x)) {
+      set_kind(Construct::Tiers, "a tier name");
+      set_where("in 'tiers'");
+    } else if (dynamic_cast<ScoreParser::GradeLettersContext*>(x)) {
+      set_kind(Construct::Letters, "a letter");
+      set_where("in 'letters'");
+    } else if (dynamic_cast<ScoreParser::TierContext*>(x) || dynamic_cast<ScoreParser::TierListContext*>(x)) {
+      bool letters = false;
+      for (auto* y = x->parent; y; y = y->parent)
+        if (dynamic_cast<ScoreParser::GradeLettersContext*>(y)) letters = true;
+      set_kind(letters ? Construct::Letters : Construct::Tiers, letters ? "a letter" : "a tier name");
+    } else if (auto* sc = dynamic_cast<ScoreParser::ScoreDeclContext*>(x)) {
+      set_kind(Construct::Score, "a score name");
+      set_where(named("score", ident_of(sc->IDENT())));
+    } else if (auto* g = dynamic_cast<ScoreParser::GradeDeclContext*>(x)) {
+      set_kind(Construct::Grade, "a grade name");
+      set_where(named("grade", ident_of(g->IDENT())));
+    }
+  }
+  return c;
+}
+
+std::string describe_expected(const antlr4::dfa::Vocabulary& vocab, const antlr4::misc::IntervalSet& set,
+                              const Construct& c = {}) {
   std::vector<size_t> types;
   for (auto t : set.toList()) types.push_back(static_cast<size_t>(t));
   std::set<size_t> s(types.begin(), types.end());
   // Summaries people understand instead of long token lists.
   bool expression = s.count(ScoreParser::NUMBER) && s.count(ScoreParser::IDENT) && s.count(ScoreParser::STRING);
-  bool item = s.count(ScoreParser::EVENT) && s.count(ScoreParser::SCORE);
+  bool item = s.count(ScoreParser::EVENT) && s.count(ScoreParser::CONST) && s.count(ScoreParser::IMPORT);
   bool score_item = s.count(ScoreParser::ON) && s.count(ScoreParser::WHEN) && s.count(ScoreParser::TIERS);
+  bool grade_item = s.count(ScoreParser::WHEN) && s.count(ScoreParser::LETTERS);
   if (score_item) return "a rule ('on EVENT +N', 'when CONDITION +N'), 'decay', 'window', 'scale', 'tiers' or '}'";
+  if (grade_item) return "a rule ('when CONDITION +N'), 'letters' or '}'";
   if (item) return "a declaration ('event', 'profile', 'const', 'score', 'grade', 'segment' or 'import')";
   if (s.count(literal(vocab, "+")) && s.count(literal(vocab, "-")) && s.size() <= 6 && !expression)
     return "a weight such as '+5' or '-10'";
   if (expression) return "an expression";
+  if (s.size() == 1 && s.count(ScoreParser::IDENT) && !c.name_kind.empty()) return c.name_kind;
   std::vector<std::string> names;
-  for (auto t : types) names.push_back(describe_token_type(vocab, t));
+  for (auto t : types) names.push_back(t == ScoreParser::IDENT && !c.name_kind.empty() ? c.name_kind : describe_token_type(vocab, t));
   if (names.size() == 1) return names[0];
   std::string out;
   for (size_t i = 0; i < names.size(); ++i) {
@@ -86,15 +198,23 @@ std::string describe_expected(const antlr4::dfa::Vocabulary& vocab, const antlr4
   return out;
 }
 
-// Reports syntax errors in our words. ANTLR's recovery is kept; only the messages
-// change, and only the first error per offending token is kept.
+// Reports syntax errors in our words. ANTLR's recovery is kept, except that it skips
+// to the start of a line (statements are lines), and a keyword used as a name is taken
+// as that name after the error, so the rest of the file parses as intended.
 class FriendlyErrorStrategy : public antlr4::DefaultErrorStrategy {
  public:
   FriendlyErrorStrategy(int file, Diagnostics& diags) : file_(file), diags_(diags) {}
 
+  // Indices of the tokens where a syntax error was found, reported or not.
+  const std::set<size_t>& error_tokens() const { return error_tokens_; }
+
  protected:
   void reportNoViableAlternative(antlr4::Parser* p, const antlr4::NoViableAltException& e) override {
-    report(p, e.getOffendingToken(), p->getExpectedTokens());
+    // When the decision looked ahead past its first token, what the state expects is
+    // about that first token, not the offending one: `explain` says what it can from
+    // the tokens instead.
+    if (e.getStartToken() != e.getOffendingToken()) report(p, e.getOffendingToken(), {});
+    else report(p, e.getOffendingToken(), p->getExpectedTokens());
   }
   void reportInputMismatch(antlr4::Parser* p, const antlr4::InputMismatchException& e) override {
     report(p, e.getOffendingToken(), e.getExpectedTokens());
@@ -113,41 +233,279 @@ class FriendlyErrorStrategy : public antlr4::DefaultErrorStrategy {
     report(p, p->getCurrentToken(), getExpectedTokens(p));
   }
 
+  // `event window { ... }`: report the keyword, then take it as the name.
+  antlr4::Token* recoverInline(antlr4::Parser* p) override {
+    antlr4::Token* t = p->getCurrentToken();
+    auto expected = p->getExpectedTokens();
+    auto* writable = dynamic_cast<antlr4::WritableToken*>(t);
+    if (writable && is_keyword(t->getType()) && expected.contains(static_cast<size_t>(ScoreParser::IDENT)) &&
+        !dynamic_cast<ScoreParser::TypeRefContext*>(p->getContext())) {
+      report(p, t, expected);
+      writable->setType(ScoreParser::IDENT);
+      reportMatch(p);
+      p->consume();
+      return t;
+    }
+    return antlr4::DefaultErrorStrategy::recoverInline(p);
+  }
+
+  // Skips to the first token that can continue the parse and starts a line after the
+  // error's line: statements are lines, so this resumes at the next statement instead
+  // of in the middle of the broken one. With no such line, ANTLR's default.
+  void consumeUntil(antlr4::Parser* p, const antlr4::misc::IntervalSet& set) override {
+    auto* ts = p->getTokenStream();
+    antlr4::Token* here = p->getCurrentToken();
+    if (here->getType() == antlr4::Token::EOF || set.contains(here->getType())) return;
+    for (size_t i = here->getTokenIndex() + 1; i < ts->size(); ++i) {
+      antlr4::Token* t = ts->get(i);
+      if (t->getType() == antlr4::Token::EOF) break;
+      if (ts->get(i - 1)->getLine() < t->getLine() && set.contains(t->getType())) {
+        while (p->getCurrentToken()->getTokenIndex() < i) p->consume();
+        return;
+      }
+    }
+    antlr4::DefaultErrorStrategy::consumeUntil(p, set);
+  }
+
  private:
+  struct Message {
+    Loc loc;
+    std::string text, hint;
+  };
+
   void report(antlr4::Parser* p, antlr4::Token* t, const antlr4::misc::IntervalSet& expected) {
     if (!t) return;
-    if (reported_.count(t->getTokenIndex())) return;
-    reported_.insert(t->getTokenIndex());
-    if (reported_.size() > 20) return;  // after 20, more are noise
+    error_tokens_.insert(t->getTokenIndex());
+    if (!reported_.insert(t->getTokenIndex()).second) return;
+    // The rest of a line after an error is usually a consequence of it.
+    if (t->getType() != antlr4::Token::EOF && quiet_lines_.count(t->getLine())) return;
+    if (++count_ > 20) return;  // after 20, more are noise
+    Message m = explain(p, t, expected);
+    quiet_lines_.insert(t->getLine());
+    quiet_lines_.insert(static_cast<size_t>(m.loc.line));
+    diags_.error(m.loc, m.text, m.hint);
+  }
+
+  antlr4::Token* token_at(antlr4::Parser* p, size_t i) {
+    auto* ts = p->getTokenStream();
+    return i < ts->size() ? ts->get(i) : nullptr;
+  }
+  antlr4::Token* before(antlr4::Parser* p, antlr4::Token* t, size_t n = 1) {
+    size_t i = t->getTokenIndex();
+    return i != INVALID_INDEX && i >= n ? token_at(p, i - n) : nullptr;
+  }
+  bool first_on_line(antlr4::Parser* p, antlr4::Token* t) {
+    auto* b = before(p, t);
+    return !b || b->getLine() < t->getLine();
+  }
+  Loc after(antlr4::Token* t) {
+    Loc l = token_loc(file_, t);
+    l.col += l.length;
+    l.length = 1;
+    return l;
+  }
+  // The raw text between two tokens, both included.
+  static std::string source_text(antlr4::Token* a, antlr4::Token* b) {
+    return a->getInputStream()->getText(antlr4::misc::Interval(a->getStartIndex(), b->getStopIndex()));
+  }
+
+  Message explain(antlr4::Parser* p, antlr4::Token* t, const antlr4::misc::IntervalSet& expected) {
     const auto& vocab = p->getVocabulary();
-    std::string want = describe_expected(vocab, expected);
+    auto lit = [&](const char* s) { return literal(vocab, s); };
+    size_t type = t->getType();
+    Construct c = construct_of(p->getContext());
+    // ANTLR may have given up on the statement the line starts with and be in the
+    // middle of another reading of it (`on x` + `when ...`): the line decides.
+    if (!c.where.empty()) {
+      antlr4::Token* head = t;
+      while (!first_on_line(p, head)) head = before(p, head);
+      if (head->getType() == ScoreParser::ON) c.where = " in an 'on' rule";
+      else if (head->getType() == ScoreParser::WHEN) c.where = " in a 'when' rule";
+    }
+    std::string want = describe_expected(vocab, expected, c);
+    antlr4::Token* prev0 = before(p, t);
+    if (expected.isEmpty()) want = prev0 && is_operator(prev0->getText()) ? "an expression" : "";
     Loc loc = token_loc(file_, t);
+    antlr4::Token* prev = before(p, t);
+    std::string found = describe_token(t);
+
+    if (type == ScoreParser::UNKNOWN_CHAR) return unknown_char(p, t, c);
+    if (auto m = unclosed(p, t, expected)) return *m;
+    // `amount * 1%` at the end of a line: the expression stops short.
+    if (prev && prev->getLine() < t->getLine() && type != antlr4::Token::EOF && is_operator(prev->getText()))
+      return stopped_short(prev, "an expression");
+
+    if (is_keyword(type) && expected.contains(static_cast<size_t>(ScoreParser::IDENT)) && !expected.contains(type))
+      return {loc, fmt::format("'{}' is a keyword and cannot be used as a name", t->getText()),
+              "keywords are reserved; choose another name"};
+
+    // '=' for '==', and the other way round.
+    if (type == lit("=") && !expected.contains(lit("="))) {
+      antlr4::Token* next = token_at(p, t->getTokenIndex() + 1);
+      if (prev && prev->getType() == ScoreParser::IDENT && before(p, prev) && before(p, prev)->getType() == ScoreParser::ON)
+        return {loc, "a weight is written '+N' or '-N', not '= N'",
+                fmt::format("write 'on {} +{}'", prev->getText(), next && next->getType() == ScoreParser::NUMBER ? next->getText() : "5")};
+      std::string example = prev && next && next->getType() != antlr4::Token::EOF
+                                ? fmt::format("write '{} == {}'; ", prev->getText(), next->getText()) : "";
+      return {loc, "unexpected '='; to compare, write '=='",
+              fmt::format("{}a single '=' only defines constants and segments", example)};
+    }
+    if (type == lit("==") && expected.contains(lit("=")))
+      return {loc, fmt::format("unexpected '=='{}; expected '='", c.where), "'==' compares; a definition takes a single '='"};
+
+    bool body = expected.contains(static_cast<size_t>(ScoreParser::WHEN)) && expected.contains(lit("}"));
+    if (body || expected.isEmpty()) {
+      // The statement the error is in: from the first token of its line.
+      antlr4::Token* head = t;
+      while (!first_on_line(p, head)) head = before(p, head);
+      if ((type == ScoreParser::NUMBER || type == ScoreParser::DURATION) && prev && prev->getLine() == t->getLine())
+        return {loc, fmt::format("a weight needs a sign: '+{0}' or '-{0}'", t->getText()),
+                fmt::format("write '+{0}' to add points, or '-{0}' to take them away", t->getText())};
+      if ((type == ScoreParser::CAP || type == ScoreParser::LIMIT || type == ScoreParser::ONCE) && head->getType() == ScoreParser::WHEN)
+        return {loc, fmt::format("'{}' only applies to 'on' rules", t->getText()),
+                "a 'when' term counts once per user; caps and limits are for events"};
+      if (head->getType() == ScoreParser::ON && prev && prev->getType() == ScoreParser::IDENT && before(p, prev) == head) {
+        if (type == lit(","))
+          return {loc, "an 'on' rule takes one event", fmt::format("write one rule per event: 'on {} +N', then the next", prev->getText())};
+        if (t->getLine() == prev->getLine())
+          return {loc, fmt::format("unexpected {} after 'on {}'; expected 'when' or a weight", found, prev->getText()),
+                  fmt::format("a condition starts with 'when': 'on {} when CONDITION +N'", prev->getText())};
+      }
+    }
+
+    bool list = c.kind == Construct::Field || c.kind == Construct::Event || c.kind == Construct::Profile ||
+                c.kind == Construct::Tiers || c.kind == Construct::Letters || c.kind == Construct::Type;
+    bool tiers = c.kind == Construct::Tiers || c.kind == Construct::Letters;
+    const char* items = tiers ? (c.kind == Construct::Letters ? "letters" : "tiers") : "properties";
+    if (list && expected.contains(lit("}")) && type == ScoreParser::IDENT && prev && prev->getType() != ScoreParser::UNKNOWN_CHAR)
+      return {loc, fmt::format("missing ',' before '{}'", t->getText()), fmt::format("separate the {} with ','", items)};
+    if (tiers && (type == lit(">") || type == lit(":") || type == lit("=") || type == lit("==") || type == lit("<=") ||
+                  type == lit("<")))
+      return {loc, fmt::format("unexpected '{}'{}", t->getText(), c.where),
+              fmt::format("write '{} >= 7' for a threshold, '{} 7..10' for a range, and end with a catch-all name",
+                          prev ? prev->getText() : "high", prev ? prev->getText() : "high")};
+    if (tiers && type == ScoreParser::STRING)
+      return {loc, fmt::format("unexpected {}{}; expected {}", found, c.where, want),
+              fmt::format("{} names are written without quotes", c.kind == Construct::Letters ? "letter" : "tier")};
+    if ((c.kind == Construct::Field || c.kind == Construct::Type) && expected.size() == 1 && expected.contains(lit(":")) && prev)
+      return {loc, fmt::format("missing ':' after '{}'", prev->getText()),
+              fmt::format("declare {} as 'name: type', like '{}: string'", c.kind == Construct::Field ? "properties" : "them", prev->getText())};
+
+    // A statement that stops short at the end of its line: point at the end of the line.
+    bool statement_start = body || expected.contains(static_cast<size_t>(ScoreParser::SCORE));
+    if (prev && prev->getLine() < t->getLine() && type != antlr4::Token::EOF && !statement_start)
+      return stopped_short(prev, want);
+    if (type == antlr4::Token::EOF)
+      return {loc, fmt::format("unexpected end of file{}; expected {}", c.where, want), ""};
+
+    if (type == ScoreParser::IDENT)
+      if (auto m = keyword_match(vocab, t, expected))
+        return {loc, fmt::format("unexpected {}{}", found, c.where), fmt::format("did you mean '{}'?", *m)};
+    if (want.empty()) return {loc, fmt::format("unexpected {}{}", found, c.where), ""};
+    return {loc, fmt::format("unexpected {}{}; expected {}", found, c.where, want), ""};
+  }
+
+  Message stopped_short(antlr4::Token* prev, const std::string& want) {
     std::string hint;
-    if (t->getType() == ScoreParser::UNKNOWN_CHAR) {
-      std::string c = t->getText();
-      if (c == "'") hint = "strings use double quotes: \"like this\"";
-      else if (c == "&" || c == "|") hint = "write 'and' / 'or'";
-      else if (c == "=") hint = "compare with '=='";
-      diags_.error(loc, fmt::format("unexpected character '{}'; expected {}", c, want), hint);
-      return;
+    if (prev->getText() == "%") hint = "a percentage is a fraction: write 'amount * 0.01' for 1%";
+    if (want.empty()) return {after(prev), fmt::format("unexpected end of line after '{}'", prev->getText()), hint};
+    return {after(prev), fmt::format("expected {} after '{}'", want, prev->getText()), hint};
+  }
+
+  static bool is_operator(const std::string& s) {
+    static const std::set<std::string> ops = {"+", "-", "*", "/", "%", "<", "<=", ">", ">=", "==", "!=", "??",
+                                              "and", "or", "not", "in", "(", "[", ",", "when", "per", "cap", "limit",
+                                              "=", "..", "to", "window"};
+    return ops.count(s) > 0;
+  }
+
+  // `scores s {`, `tier { ... }`: a name where a keyword was expected.
+  static std::optional<std::string> keyword_match(const antlr4::dfa::Vocabulary& vocab, antlr4::Token* t,
+                                                  const antlr4::misc::IntervalSet& expected) {
+    std::vector<std::string> kws;
+    for (auto k : expected.toList())
+      if (is_keyword(static_cast<size_t>(k))) {
+        std::string n = vocab.getLiteralName(static_cast<size_t>(k));
+        kws.push_back(n.substr(1, n.size() - 2));
+      }
+    return closest_match(t->getText(), kws);
+  }
+
+  Message unknown_char(antlr4::Parser* p, antlr4::Token* t, const Construct& c) {
+    Loc loc = token_loc(file_, t);
+    std::string ch = t->getText();
+    antlr4::Token* next = token_at(p, t->getTokenIndex() + 1);
+    bool doubled = next && next->getText() == ch && next->getStartIndex() == t->getStopIndex() + 1;
+    if (ch == "'") {
+      // 'paid': find the closing quote on the line.
+      for (size_t i = t->getTokenIndex() + 1; i < p->getTokenStream()->size(); ++i) {
+        antlr4::Token* u = token_at(p, i);
+        if (u->getType() == antlr4::Token::EOF || u->getLine() != t->getLine()) break;
+        if (u->getText() == "'") {
+          std::string inner = source_text(t, u);
+          inner = inner.substr(1, inner.size() - 2);
+          loc.length = static_cast<int>(u->getStopIndex() - t->getStartIndex() + 1);
+          return {loc, "strings use double quotes, not single quotes", fmt::format("write \"{}\"", inner)};
+        }
+      }
+      return {loc, "strings use double quotes, not single quotes", "write \"like this\""};
     }
-    if (t->getType() == antlr4::Token::EOF) {
-      diags_.error(loc, fmt::format("unexpected end of file; expected {}", want),
-                   expected.contains(literal(vocab, "}")) ? "a '{' is not closed" : "");
-      return;
+    if (ch == "\"") {
+      std::string rest = t->getInputStream()->getText(antlr4::misc::Interval(t->getStartIndex(), t->getStartIndex() + 200));
+      loc.length = static_cast<int>(std::min(rest.find('\n'), rest.size()));
+      return {loc, "this string is not closed", "end it with '\"' on the same line"};
     }
-    if (is_keyword(t->getType()) && expected.contains(static_cast<size_t>(ScoreParser::IDENT)))
-      hint = fmt::format("'{}' is a keyword and cannot be used as a name", t->getText());
-    else if (t->getType() == literal(vocab, "=") && expected.contains(literal(vocab, "==")))
-      hint = "compare with '=='";
-    else if (want == "a weight such as '+5' or '-10'")
-      hint = "every rule needs a weight: 'on email_open +3', 'when plan == \"paid\" +500'";
-    diags_.error(loc, fmt::format("unexpected {}; expected {}", describe_token(t), want), hint);
+    if (ch == "&" || ch == "|") {
+      std::string op = doubled ? ch + ch : ch;
+      loc.length = static_cast<int>(op.size());
+      return {loc, fmt::format("unexpected '{}'", op), fmt::format("write '{}' instead of '{}'", ch == "&" ? "and" : "or", op)};
+    }
+    if (ch == "!") return {loc, "unexpected '!'", "write 'not' instead of '!', like 'not has(industry)'"};
+    if (ch == ";") return {loc, "unexpected ';'", "rules end at the end of the line; remove the ';'"};
+    return {loc, fmt::format("unexpected character '{}'{}", ch, c.where), ""};
+  }
+
+  // An unclosed '{', '(' or '[', found at the end of the file, at the next declaration,
+  // or (for '(' and '[') at the next line.
+  std::optional<Message> unclosed(antlr4::Parser* p, antlr4::Token* t, const antlr4::misc::IntervalSet& expected) {
+    const auto& vocab = p->getVocabulary();
+    antlr4::Token* prev = before(p, t);
+    if (!prev) return std::nullopt;
+    bool at_eof = t->getType() == antlr4::Token::EOF;
+    bool at_decl = is_decl_keyword(t->getType()) && first_on_line(p, t);
+    bool new_line = prev->getLine() < t->getLine();
+    if (!at_eof && !at_decl && !new_line) return std::nullopt;
+    std::vector<antlr4::Token*> open;
+    for (size_t i = 0; i < t->getTokenIndex(); ++i) {
+      antlr4::Token* u = token_at(p, i);
+      std::string s = u->getText();
+      if (u->getTokenIndex() == INVALID_INDEX) continue;
+      if (s == "{" || s == "(" || s == "[") open.push_back(u);
+      else if ((s == "}" || s == ")" || s == "]") && !open.empty()) open.pop_back();
+    }
+    if (open.empty()) return std::nullopt;
+    antlr4::Token* o = open.back();
+    std::string close = o->getText() == "{" ? "}" : o->getText() == "(" ? ")" : "]";
+    if (!expected.contains(literal(vocab, close))) return std::nullopt;
+    if (o->getText() == "{" && !at_eof && !at_decl) return std::nullopt;
+    std::string where = at_eof ? "at the end of the file" : fmt::format("at the end of line {}", prev->getLine());
+    if (o->getText() != "{")
+      return Message{token_loc(file_, o), fmt::format("this '{}' is never closed", o->getText()), fmt::format("add '{}' {}", close, where)};
+    // Name what the brace belongs to: `score engagement {`, `tiers {`, `profile {`.
+    std::string owner = "this '{'";
+    antlr4::Token* b1 = before(p, o);
+    antlr4::Token* b2 = b1 ? before(p, b1) : nullptr;
+    if (b1 && b1->getType() == ScoreParser::IDENT && b2 && is_keyword(b2->getType()))
+      owner = fmt::format("the '{{' of {} '{}'", b2->getText(), b1->getText());
+    else if (b1 && is_keyword(b1->getType()))
+      owner = fmt::format("the '{{' of '{}'", b1->getText());
+    return Message{token_loc(file_, o), owner + " is never closed", fmt::format("add '}}' {}", where)};
   }
 
   int file_;
   Diagnostics& diags_;
-  std::set<size_t> reported_;
+  std::set<size_t> reported_, error_tokens_, quiet_lines_;
+  int count_ = 0;
 };
 
 class SilentLexerErrors : public antlr4::BaseErrorListener {
@@ -158,14 +516,20 @@ class SilentLexerErrors : public antlr4::BaseErrorListener {
 // Refuses input nested deeper than kMaxNesting before ANTLR's recursive descent
 // would run out of stack on it.
 bool check_nesting(int file, antlr4::CommonTokenStream& tokens, Diagnostics& diags) {
-  int depth = 0, prefix_run = 0;
+  int depth = 0, prefix_run = 0, coalesce_run = 0;
   for (auto* t : tokens.getTokens()) {
     std::string text = t->getText();
     if (text == "(" || text == "[" || text == "{") ++depth;
     if (text == ")" || text == "]" || text == "}") depth = std::max(0, depth - 1);
     bool prefix = text == "-" || t->getType() == ScoreParser::NOT;
     prefix_run = prefix ? prefix_run + 1 : 0;
-    if (depth > kMaxNesting || prefix_run > kMaxNesting) {
+    // `a ?? b ?? c` nests to the right, one level per '??', until the statement ends.
+    if (is_keyword(t->getType()) && t->getType() != ScoreParser::NOT && t->getType() != ScoreParser::AND &&
+        t->getType() != ScoreParser::OR && t->getType() != ScoreParser::IN && t->getType() != ScoreParser::TRUE &&
+        t->getType() != ScoreParser::FALSE && t->getType() != ScoreParser::NULL_)
+      coalesce_run = 0;
+    if (text == "??") ++coalesce_run;
+    if (depth > kMaxNesting || prefix_run > kMaxNesting || coalesce_run > kMaxNesting) {
       diags.error(token_loc(file, t), fmt::format("this is nested more than {} levels deep", kMaxNesting),
                   "split the expression into named constants or simpler rules");
       return false;
@@ -178,12 +542,15 @@ bool check_nesting(int file, antlr4::CommonTokenStream& tokens, Diagnostics& dia
 
 class AstBuilder {
  public:
-  AstBuilder(int file, Diagnostics& diags) : file_(file), diags_(diags) {}
+  AstBuilder(int file, Diagnostics& diags, antlr4::TokenStream* tokens = nullptr,
+             const std::set<size_t>* syntax_errors = nullptr)
+      : file_(file), diags_(diags), tokens_(tokens), syntax_errors_(syntax_errors) {}
 
   Module build(ScoreParser::File_Context* ctx) {
     Module m;
     m.file = file_;
     for (auto* item : ctx->item()) {
+      if (!item) continue;
       if (auto* c = item->importDecl()) m.imports.push_back(import_decl(c));
       else if (auto* c = item->eventDecl()) m.events.push_back(event_decl(c));
       else if (auto* c = item->profileDecl()) m.profiles.push_back(profile_decl(c));
@@ -196,6 +563,45 @@ class AstBuilder {
   }
 
  private:
+  // A statement with a syntax error in it, or right after it on its line, was reported
+  // by the parser; what ANTLR recovered of it would only lead to follow-up errors.
+  static bool has_error_node(antlr4::tree::ParseTree* t) {
+    if (dynamic_cast<antlr4::tree::ErrorNode*>(t)) return true;
+    if (auto* r = dynamic_cast<antlr4::ParserRuleContext*>(t)) {
+      if (r->exception) return true;
+      for (auto* ch : r->children)
+        if (has_error_node(ch)) return true;
+    }
+    return false;
+  }
+  bool broken(antlr4::ParserRuleContext* c) {
+    if (!c) return true;
+    if (has_error_node(c)) return true;
+    if (!syntax_errors_ || syntax_errors_->empty() || !tokens_) return false;
+    auto* start = c->getStart();
+    auto* stop = c->getStop();
+    if (!start || !stop || stop->getTokenIndex() == INVALID_INDEX) return false;
+    auto it = syntax_errors_->lower_bound(start->getTokenIndex());
+    if (it == syntax_errors_->end()) return false;
+    if (*it <= stop->getTokenIndex()) return true;
+    if (*it != stop->getTokenIndex() + 1 || *it >= tokens_->size()) return false;
+    auto* next = tokens_->get(*it);
+    return next->getType() != antlr4::Token::EOF && next->getLine() == stop->getLine();
+  }
+
+  // `when true +0`, in place of a rule with a syntax error.
+  WhenRule stand_in_rule(Loc l) {
+    WhenRule r;
+    r.loc = l;
+    r.cond = make(ExprKind::Bool, l);
+    r.cond->number = 1;
+    Weight w;
+    w.loc = l;
+    w.expr = make(ExprKind::Number, l);
+    r.weight = std::move(w);
+    return r;
+  }
+
   Loc loc(antlr4::tree::TerminalNode* n) { return n ? token_loc(file_, n->getSymbol()) : Loc{}; }
   Loc loc(antlr4::Token* t) { return token_loc(file_, t); }
   Loc loc(antlr4::ParserRuleContext* c) { return ctx_loc(file_, c); }
@@ -209,14 +615,23 @@ class AstBuilder {
         out += c;
         continue;
       }
+      size_t at = i;
       char n = s[++i];
       switch (n) {
         case 'n': out += '\n'; break;
         case 't': out += '\t'; break;
         case '"': out += '"'; break;
         case '\\': out += '\\'; break;
-        default:
-          diags_.error(l, fmt::format("unknown escape '\\{}' in a string", n), "use \\\" \\\\ \\n or \\t");
+        default: {
+          // Point at the escape itself: strings are on one line.
+          Loc el = l;
+          if (el.valid()) {
+            el.col += static_cast<int>(at);
+            el.length = 2;
+          }
+          diags_.error(el, fmt::format("unknown escape '\\{}' in a string", n),
+                       "write \\\\ for a backslash; the escapes are \\\" \\\\ \\n and \\t");
+        }
       }
     }
     return out;
@@ -231,6 +646,7 @@ class AstBuilder {
     std::vector<Field> out;
     if (!c) return out;
     for (auto* f : c->field()) {
+      if (has_error_node(f)) continue;
       Field fd;
       fd.name = text(f->IDENT());
       fd.loc = loc(f->IDENT());
@@ -380,6 +796,14 @@ class AstBuilder {
     s.name = text(c->IDENT());
     s.loc = loc(c->IDENT());
     for (auto* item : c->scoreItem()) {
+      if (broken(item)) {
+        // Stand-ins keep the checker from saying more about a reported statement:
+        // a broken rule still counts as a rule, a broken 'tiers' as the tiers.
+        if (auto* t = dynamic_cast<ScoreParser::TiersItemContext*>(item); t && !s.tiers) s.tiers = TierList{loc(t->TIERS()), {}};
+        if (dynamic_cast<ScoreParser::OnRuleContext*>(item) || dynamic_cast<ScoreParser::WhenRuleContext*>(item))
+          s.when_rules.push_back(stand_in_rule(loc(item)));
+        continue;
+      }
       if (auto* d = dynamic_cast<ScoreParser::DecayItemContext*>(item)) {
         if (s.decay) diags_.error(loc(d->DECAY()), fmt::format("score '{}' has more than one 'decay'", s.name));
         DecaySpec spec;
@@ -434,6 +858,11 @@ class AstBuilder {
     g.name = text(c->IDENT());
     g.loc = loc(c->IDENT());
     for (auto* item : c->gradeItem()) {
+      if (broken(item)) {
+        if (auto* l = dynamic_cast<ScoreParser::GradeLettersContext*>(item); l && !g.letters) g.letters = TierList{loc(l->LETTERS()), {}};
+        if (dynamic_cast<ScoreParser::GradeWhenContext*>(item)) g.when_rules.push_back(stand_in_rule(loc(item)));
+        continue;
+      }
       if (auto* w = dynamic_cast<ScoreParser::GradeWhenContext*>(item)) {
         g.when_rules.push_back(when_rule(w->WHEN(), w->expr(), w->weight()));
       } else if (auto* l = dynamic_cast<ScoreParser::GradeLettersContext*>(item)) {
@@ -445,6 +874,11 @@ class AstBuilder {
   }
 
   SegmentDecl segment_decl(ScoreParser::SegmentDeclContext* c) {
+    if (broken(c)) {  // keep the name for the segments after it; the error is reported
+      auto t = make(ExprKind::Bool, loc(c->IDENT()));
+      t->number = 1;
+      return {text(c->IDENT()), loc(c->IDENT()), std::move(t)};
+    }
     return {text(c->IDENT()), loc(c->IDENT()), expr(c->expr())};
   }
 
@@ -583,6 +1017,8 @@ class AstBuilder {
 
   int file_;
   Diagnostics& diags_;
+  antlr4::TokenStream* tokens_ = nullptr;
+  const std::set<size_t>* syntax_errors_ = nullptr;
   int depth_ = 0;
   bool too_deep_reported_ = false;
   std::map<const Expr*, Loc> op_locs_;
@@ -604,6 +1040,7 @@ Module parse_module(const SourceManager& sources, int file, Diagnostics& diags) 
   }
 
   ScoreParser parser(&tokens);
+  std::shared_ptr<FriendlyErrorStrategy> friendly;
   parser.removeErrorListeners();
   // SLL first: fast, and exact for every input it accepts. Only a failure re-parses
   // with full LL, which reports errors precisely.
@@ -616,10 +1053,11 @@ Module parse_module(const SourceManager& sources, int file, Diagnostics& diags) 
     tokens.seek(0);
     parser.reset();
     parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(antlr4::atn::PredictionMode::LL);
-    parser.setErrorHandler(std::make_shared<FriendlyErrorStrategy>(file, diags));
+    friendly = std::make_shared<FriendlyErrorStrategy>(file, diags);
+    parser.setErrorHandler(friendly);
     tree = parser.file_();
   }
-  AstBuilder builder(file, diags);
+  AstBuilder builder(file, diags, &tokens, friendly ? &friendly->error_tokens() : nullptr);
   return builder.build(tree);
 }
 

@@ -120,7 +120,8 @@ std::string print_program(const Program& p) {
       attrs += fmt::format("{}{}: {}", i ? ", " : "", p.schema.profile[i].name, type_name(p.schema.profile[i].type));
     line(fmt::format("  profile {{ {} }}", attrs));
   }
-  line(fmt::format("state: {} slots per user ({} bytes)", p.slots.size(), p.slots.size() * sizeof(double)));
+  line(fmt::format("state: {} slot{} per user ({} bytes)", p.slots.size(), p.slots.size() == 1 ? "" : "s",
+                   p.slots.size() * sizeof(double)));
   for (size_t i = 0; i < p.slots.size(); ++i)
     line(fmt::format("  %{} = {}  ; {}", i, format_number(p.slots[i].init), p.slots[i].name));
   line("per-event update:");

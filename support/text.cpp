@@ -31,7 +31,7 @@ std::optional<std::string> closest_match(std::string_view word, const std::vecto
   for (const auto& c : candidates) {
     if (c == word) continue;
     size_t d = edit_distance(word, c);
-    if (d < best_d) {
+    if (d < best_d && d < word.size()) {  // never "Z" -> "A": a hint must keep something of the word
       best_d = d;
       best = c;
     }

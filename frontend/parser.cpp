@@ -1029,8 +1029,11 @@ class AstBuilder {
 Module parse_module(const SourceManager& sources, int file, Diagnostics& diags) {
   antlr4::ANTLRInputStream input(sources.text(file));
   ScoreLexer lexer(&input);
+  // UNKNOWN_CHAR makes the lexer total, so its errors are never needed. ANTLR does not
+  // own listeners: this one lives as long as the lexer.
+  SilentLexerErrors silent;
   lexer.removeErrorListeners();
-  lexer.addErrorListener(new SilentLexerErrors());  // UNKNOWN_CHAR makes the lexer total
+  lexer.addErrorListener(&silent);
   antlr4::CommonTokenStream tokens(&lexer);
   tokens.fill();
   if (!check_nesting(file, tokens, diags)) {

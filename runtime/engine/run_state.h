@@ -33,8 +33,9 @@ class RunState {
 
   // Grows the state to `users.size()` users, initializing new slots.
   void grow_state();
-  double* user_state(uint32_t user) { return &state_[static_cast<size_t>(user) * slots_]; }
-  const double* user_state(uint32_t user) const { return &state_[static_cast<size_t>(user) * slots_]; }
+  // Pointer arithmetic rather than operator[]: a rule set with no state has no slots.
+  double* user_state(uint32_t user) { return state_.data() + static_cast<size_t>(user) * slots_; }
+  const double* user_state(uint32_t user) const { return state_.data() + static_cast<size_t>(user) * slots_; }
   double* state_data() { return state_.data(); }
   size_t num_slots() const { return slots_; }
   size_t state_users() const { return slots_ ? state_.size() / slots_ : users.size(); }

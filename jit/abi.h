@@ -8,7 +8,7 @@
 
 namespace scorec::jit {
 
-constexpr uint32_t kAbiVersion = 1;
+constexpr uint32_t kAbiVersion = 2;
 
 struct BatchView {
   const uint32_t* user;
@@ -41,6 +41,7 @@ struct OutputsView {
 };
 
 // Entry points of a compiled rule set.
+// rows == nullptr: the events in batch order (row i is event i).
 using UpdateFn = void (*)(const BatchView*, const uint32_t* rows, uint64_t n, RunView*);
 using TermsFn = double (*)(uint32_t user, RunView*);  // one per score / grade
 using SegmentFn = uint8_t (*)(uint32_t user, const OutputsView*, RunView*);

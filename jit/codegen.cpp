@@ -1,13 +1,14 @@
 #include "jit/codegen.h"
 
-#include <cmath>
-#include <map>
-
 #include <llvm/IR/IRBuilder.h>
 #include <llvm/IR/Intrinsics.h>
 #include <llvm/IR/LLVMContext.h>
 #include <llvm/IR/Module.h>
 #include <llvm/IR/Verifier.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
 
 #include "ir/builder.h"
 #include "ir/semantics.h"
@@ -16,9 +17,9 @@
 namespace scorec::jit {
 namespace {
 
+using ir::Op;
 using llvm::BasicBlock;
 using llvm::Value;
-using ir::Op;
 
 // A value of the language: its double payload and whether it is present (not null).
 struct Val {
@@ -105,12 +106,14 @@ class CodeGen {
 
   Val expr(const ir::Expr& e, Env& env) {
     switch (e.op) {
-      case Op::Const: return {f64c(e.valid ? e.value : 0.0), llvm::ConstantInt::get(i1_, e.valid)};
+      case Op::Const:
+        return {f64c(e.valid ? e.value : 0.0), llvm::ConstantInt::get(i1_, e.valid)};
       case Op::EventProp: {
         Value* vals = indexed_ptr(env, env.col_values, env.batch, batch_ty_, 3, e.index);
         Value* valid = indexed_ptr(env, env.col_valid, env.batch, batch_ty_, 4, e.index);
         Value* v = b_.CreateLoad(f64_, b_.CreateInBoundsGEP(f64_, vals, env.row));
-        Value* ok = b_.CreateICmpNE(b_.CreateLoad(i8_, b_.CreateInBoundsGEP(i8_, valid, env.row)), llvm::ConstantInt::get(i8_, 0));
+        Value* ok = b_.CreateICmpNE(b_.CreateLoad(i8_, b_.CreateInBoundsGEP(i8_, valid, env.row)),
+                                    llvm::ConstantInt::get(i8_, 0));
         return {v, ok};
       }
       case Op::ProfileAttr: {
@@ -119,14 +122,20 @@ class CodeGen {
         Value* vals = indexed_ptr(env, env.prof_values, env.run, run_ty_, 3, e.index);
         Value* valid = indexed_ptr(env, env.prof_valid, env.run, run_ty_, 4, e.index);
         Value* v = b_.CreateLoad(f64_, b_.CreateInBoundsGEP(f64_, vals, env.user));
-        Value* ok = b_.CreateICmpNE(b_.CreateLoad(i8_, b_.CreateInBoundsGEP(i8_, valid, env.user)), llvm::ConstantInt::get(i8_, 0));
+        Value* ok = b_.CreateICmpNE(b_.CreateLoad(i8_, b_.CreateInBoundsGEP(i8_, valid, env.user)),
+                                    llvm::ConstantInt::get(i8_, 0));
         return {v, ok};
       }
-      case Op::AggRead: return agg_read(e, env);
-      case Op::AsOf: return {env.as_of, truth()};
-      case Op::ScoreRaw: return {out_double(env, 0, e.index), truth()};
-      case Op::ScoreValue: return {out_double(env, 1, e.index), truth()};
-      case Op::GradePoints: return {out_double(env, 3, e.index), truth()};
+      case Op::AggRead:
+        return agg_read(e, env);
+      case Op::AsOf:
+        return {env.as_of, truth()};
+      case Op::ScoreRaw:
+        return {out_double(env, 0, e.index), truth()};
+      case Op::ScoreValue:
+        return {out_double(env, 1, e.index), truth()};
+      case Op::GradePoints:
+        return {out_double(env, 3, e.index), truth()};
       case Op::ScoreTier:
       case Op::GradeLetter: {
         Value* id = out_int(env, e.op == Op::ScoreTier ? 2 : 4, e.index);
@@ -150,7 +159,8 @@ class CodeGen {
         return {bool_f64(a.ok), truth()};
       }
       case Op::And:
-      case Op::Or: return logic(e, env);
+      case Op::Or:
+        return logic(e, env);
       case Op::Coalesce: {
         Val a = expr(e.args[0], env);
         Val c = expr(e.args[1], env);
@@ -173,9 +183,12 @@ class CodeGen {
         if (e.index == 1) found = b_.CreateNot(found);
         return {bool_f64(b_.CreateAnd(b_.CreateAnd(a.ok, l.ok), found)), truth()};
       }
-      case Op::Call: return call(e, env);
-      case Op::ListLit: return {f64c(0), llvm::ConstantInt::getFalse(ctx_)};
-      default: return binary(e, env);
+      case Op::Call:
+        return call(e, env);
+      case Op::ListLit:
+        return {f64c(0), llvm::ConstantInt::getFalse(ctx_)};
+      default:
+        return binary(e, env);
     }
   }
 
@@ -187,20 +200,25 @@ class CodeGen {
     return p;
   }
   Value* out_double(Env& env, unsigned field_idx, int index) {
-    return b_.CreateLoad(f64_, b_.CreateConstInBoundsGEP1_64(f64_, out_base(env, field_idx), static_cast<uint64_t>(index)));
+    return b_.CreateLoad(f64_,
+                         b_.CreateConstInBoundsGEP1_64(f64_, out_base(env, field_idx), static_cast<uint64_t>(index)));
   }
   Value* out_int(Env& env, unsigned field_idx, int index) {
-    return b_.CreateLoad(i32_, b_.CreateConstInBoundsGEP1_64(i32_, out_base(env, field_idx), static_cast<uint64_t>(index)));
+    return b_.CreateLoad(i32_,
+                         b_.CreateConstInBoundsGEP1_64(i32_, out_base(env, field_idx), static_cast<uint64_t>(index)));
   }
 
-  Value* slot_ptr(Env& env, int slot) { return b_.CreateConstInBoundsGEP1_64(f64_, env.state_row, static_cast<uint64_t>(slot)); }
+  Value* slot_ptr(Env& env, int slot) {
+    return b_.CreateConstInBoundsGEP1_64(f64_, env.state_row, static_cast<uint64_t>(slot));
+  }
   Value* load_slot(Env& env, int slot) { return b_.CreateLoad(f64_, slot_ptr(env, slot)); }
 
   Val agg_read(const ir::Expr& e, Env& env) {
     Value* value = load_slot(env, e.index);
     switch (e.agg) {
       case ir::AggKind::Count:
-      case ir::AggKind::Sum: return {value, truth()};
+      case ir::AggKind::Sum:
+        return {value, truth()};
       case ir::AggKind::Avg: {
         Value* count = load_slot(env, e.index2);
         return {b_.CreateFDiv(value, count), b_.CreateFCmpOGT(count, f64c(0))};
@@ -241,18 +259,30 @@ class CodeGen {
     };
     auto cmp = [&](Value* bit) -> Val { return {bool_f64(b_.CreateAnd(both, bit)), truth()}; };
     switch (e.op) {
-      case Op::Add: return arith(b_.CreateFAdd(a.v, c.v), nullptr);
-      case Op::Sub: return arith(b_.CreateFSub(a.v, c.v), nullptr);
-      case Op::Mul: return arith(b_.CreateFMul(a.v, c.v), nullptr);
-      case Op::Div: return arith(b_.CreateFDiv(a.v, c.v), b_.CreateFCmpUNE(c.v, f64c(0)));
-      case Op::Mod: return arith(b_.CreateFRem(a.v, c.v), b_.CreateFCmpUNE(c.v, f64c(0)));
-      case Op::Lt: return cmp(b_.CreateFCmpOLT(a.v, c.v));
-      case Op::Le: return cmp(b_.CreateFCmpOLE(a.v, c.v));
-      case Op::Gt: return cmp(b_.CreateFCmpOGT(a.v, c.v));
-      case Op::Ge: return cmp(b_.CreateFCmpOGE(a.v, c.v));
-      case Op::Eq: return cmp(b_.CreateFCmpOEQ(a.v, c.v));
-      case Op::Ne: return cmp(b_.CreateFCmpUNE(a.v, c.v));
-      default: return {f64c(0), llvm::ConstantInt::getFalse(ctx_)};
+      case Op::Add:
+        return arith(b_.CreateFAdd(a.v, c.v), nullptr);
+      case Op::Sub:
+        return arith(b_.CreateFSub(a.v, c.v), nullptr);
+      case Op::Mul:
+        return arith(b_.CreateFMul(a.v, c.v), nullptr);
+      case Op::Div:
+        return arith(b_.CreateFDiv(a.v, c.v), b_.CreateFCmpUNE(c.v, f64c(0)));
+      case Op::Mod:
+        return arith(b_.CreateFRem(a.v, c.v), b_.CreateFCmpUNE(c.v, f64c(0)));
+      case Op::Lt:
+        return cmp(b_.CreateFCmpOLT(a.v, c.v));
+      case Op::Le:
+        return cmp(b_.CreateFCmpOLE(a.v, c.v));
+      case Op::Gt:
+        return cmp(b_.CreateFCmpOGT(a.v, c.v));
+      case Op::Ge:
+        return cmp(b_.CreateFCmpOGE(a.v, c.v));
+      case Op::Eq:
+        return cmp(b_.CreateFCmpOEQ(a.v, c.v));
+      case Op::Ne:
+        return cmp(b_.CreateFCmpUNE(a.v, c.v));
+      default:
+        return {f64c(0), llvm::ConstantInt::getFalse(ctx_)};
     }
   }
 
@@ -279,10 +309,18 @@ class CodeGen {
         }
         break;
       }
-      case Id::Abs: r = b_.CreateUnaryIntrinsic(llvm::Intrinsic::fabs, args[0].v); break;
-      case Id::Floor: r = b_.CreateUnaryIntrinsic(llvm::Intrinsic::floor, args[0].v); break;
-      case Id::Ceil: r = b_.CreateUnaryIntrinsic(llvm::Intrinsic::ceil, args[0].v); break;
-      default: r = call_registry(e, args, env); break;
+      case Id::Abs:
+        r = b_.CreateUnaryIntrinsic(llvm::Intrinsic::fabs, args[0].v);
+        break;
+      case Id::Floor:
+        r = b_.CreateUnaryIntrinsic(llvm::Intrinsic::floor, args[0].v);
+        break;
+      case Id::Ceil:
+        r = b_.CreateUnaryIntrinsic(llvm::Intrinsic::ceil, args[0].v);
+        break;
+      default:
+        r = call_registry(e, args, env);
+        break;
     }
     return {r, b_.CreateAnd(all_ok, b_.CreateFCmpORD(r, r))};
   }
@@ -341,6 +379,33 @@ class CodeGen {
     b_.CreateStore(b_.CreateAdd(v, llvm::ConstantInt::get(ty, 1)), ptr);
   }
 
+  // Whether generating `e` creates no branches or calls: such expressions can be
+  // evaluated for every event of a block, in the vectorizable first pass.
+  static bool straight_line(const ir::Expr& e) {
+    if (e.op == Op::ListContains) return false;
+    if (e.op == Op::Call && e.fn != builtins::Id::Min && e.fn != builtins::Id::Max && e.fn != builtins::Id::Abs &&
+        e.fn != builtins::Id::Floor && e.fn != builtins::Id::Ceil)
+      return false;
+    for (const auto& a : e.args)
+      if (!straight_line(a)) return false;
+    return true;
+  }
+
+  // An event type is "simple" when all its work is rules without caps or count limits
+  // whose expressions are straight-line: their contributions are then computed
+  // branch-free in the first pass and added to the state by a branch-free scatter.
+  // Other event types go through the scalar dispatch of the second pass, all their
+  // rules there, so every state slot still receives its additions in rule order.
+  bool simple_type(size_t ev) const {
+    if (!p_.aggs_by_event[ev].empty() || p_.rules_by_event[ev].empty()) return false;
+    for (int ri : p_.rules_by_event[ev]) {
+      const auto& r = p_.rules[ri];
+      if (r.cap > 0 || r.limit > 0) return false;
+      if ((r.has_cond && !straight_line(r.cond)) || !straight_line(r.weight)) return false;
+    }
+    return true;
+  }
+
   // The decay factor of an age, as ir::decay_factor (HalfLife uses ir::decay_exp2,
   // generated operation by operation).
   Value* decay(ir::DecayKind kind, double param, Value* age) {
@@ -377,16 +442,30 @@ class CodeGen {
     env.batch = batch;
     BasicBlock* body = b_.GetInsertBlock();
 
-    // The decays that rules use, each with a scratch array of kBlock factors.
-    decay_slots_.clear();
-    for (const auto& r : p_.rules) {
-      const ir::Score& s = p_.scores[r.score];
-      if (s.decay == ir::DecayKind::None) continue;
-      auto key = std::make_pair(static_cast<int>(s.decay), s.decay_param);
-      if (!decay_slots_.count(key)) decay_slots_[key] = nullptr;
+    // Which event types take the branch-free path, and how many lanes (simple rules
+    // per event) the scatter needs.
+    std::vector<bool> simple(p_.schema.events.size());
+    size_t lanes = 0;
+    bool any_complex = false;
+    for (size_t ev = 0; ev < simple.size(); ++ev) {
+      simple[ev] = simple_type(ev);
+      if (simple[ev])
+        lanes = std::max(lanes, p_.rules_by_event[ev].size());
+      else if (!p_.aggs_by_event[ev].empty() || !p_.rules_by_event[ev].empty())
+        any_complex = true;
     }
 
-    Value *users, *types, *tss, *counters, *used, *future, *nulls;
+    // The decays that rules use; complex rules read them from a scratch array.
+    decay_slots_.clear();
+    for (const auto& r : p_.rules) {
+      const ir::Score& sc = p_.scores[r.score];
+      if (sc.decay == ir::DecayKind::None) continue;
+      decay_slots_[std::make_pair(static_cast<int>(sc.decay), sc.decay_param)] = nullptr;
+    }
+
+    Value *users, *types, *tss, *counters, *used, *future, *nulls, *dummy;
+    std::vector<Value*> lane_c(lanes), lane_slot(lanes);
+    std::map<int, Value*> rule_nulls;  // simple rule id -> local counter
     {
       llvm::IRBuilderBase::InsertPointGuard guard(b_);
       b_.SetInsertPoint(env.entry->getTerminator());
@@ -401,108 +480,190 @@ class CodeGen {
       nulls = b_.CreateAlloca(i64_);
       for (Value* c : {used, future, nulls}) b_.CreateStore(i64c(0), c);
       for (auto& [key, buf] : decay_slots_) buf = b_.CreateAlloca(llvm::ArrayType::get(f64_, kBlock));
+      dummy = b_.CreateAlloca(f64_);
+      for (size_t l = 0; l < lanes; ++l) {
+        lane_c[l] = b_.CreateAlloca(llvm::ArrayType::get(f64_, kBlock));
+        lane_slot[l] = b_.CreateAlloca(llvm::ArrayType::get(i64_, kBlock));
+      }
+      for (size_t ev = 0; ev < simple.size(); ++ev)
+        if (simple[ev])
+          for (int ri : p_.rules_by_event[ev]) {
+            rule_nulls[p_.rules[ri].id] = b_.CreateAlloca(i64_);
+            b_.CreateStore(i64c(0), rule_nulls[p_.rules[ri].id]);
+          }
     }
     nulls_ = nulls;
 
-    BasicBlock* outer = BasicBlock::Create(ctx_, "block", fn);
+    // The loop is generated twice: for a `rows` array (events out of time order), and
+    // for rows == null, when the batch is already in time order and row i is event i,
+    // so loads are contiguous instead of gathers.
     BasicBlock* exit = BasicBlock::Create(ctx_, "exit", fn);
+    BasicBlock* with_rows = BasicBlock::Create(ctx_, "with_rows", fn);
+    BasicBlock* in_order = BasicBlock::Create(ctx_, "in_order", fn);
     b_.SetInsertPoint(body);
-    b_.CreateBr(outer);
+    b_.CreateCondBr(b_.CreateIsNull(rows), in_order, with_rows);
+    for (bool indirect : {true, false}) {
+      BasicBlock* loop_entry = indirect ? with_rows : in_order;
+      auto row_of = [&](Value* i) -> Value* {
+        return indirect ? b_.CreateZExt(b_.CreateLoad(i32_, b_.CreateInBoundsGEP(i32_, rows, i)), i64_) : i;
+      };
+      BasicBlock* outer = BasicBlock::Create(ctx_, "block", fn);
+      b_.SetInsertPoint(loop_entry);
+      b_.CreateBr(outer);
 
-    // for (start = 0; start < n; start += kBlock)
-    b_.SetInsertPoint(outer);
-    llvm::PHINode* start = b_.CreatePHI(i64_, 2, "start");
-    start->addIncoming(i64c(0), body);
-    BasicBlock* block_body = BasicBlock::Create(ctx_, "block.body", fn);
-    b_.CreateCondBr(b_.CreateICmpULT(start, n), block_body, exit);
-    b_.SetInsertPoint(block_body);
-    Value* remaining = b_.CreateSub(n, start);
-    Value* m = b_.CreateSelect(b_.CreateICmpULT(remaining, i64c(kBlock)), remaining, i64c(kBlock));
+      // for (start = 0; start < n; start += kBlock)
+      b_.SetInsertPoint(outer);
+      llvm::PHINode* start = b_.CreatePHI(i64_, 2, "start");
+      start->addIncoming(i64c(0), loop_entry);
+      BasicBlock* block_body = BasicBlock::Create(ctx_, "block.body", fn);
+      b_.CreateCondBr(b_.CreateICmpULT(start, n), block_body, exit);
+      b_.SetInsertPoint(block_body);
+      Value* remaining = b_.CreateSub(n, start);
+      Value* m = b_.CreateSelect(b_.CreateICmpULT(remaining, i64c(kBlock)), remaining, i64c(kBlock));
 
-    // Pass 1: decay factors.
-    BasicBlock* after_factors = block_body;
-    if (!decay_slots_.empty()) {
-      BasicBlock* f_loop = BasicBlock::Create(ctx_, "factors", fn);
-      BasicBlock* f_done = BasicBlock::Create(ctx_, "factors.done", fn);
+      // Pass 1, straight-line for every event of the block: counts, decay factors, and
+      // the contributions and target slots of the simple rules.
       BasicBlock* pre = b_.GetInsertBlock();
+      BasicBlock* f_loop = BasicBlock::Create(ctx_, "pass1", fn);
+      BasicBlock* f_done = BasicBlock::Create(ctx_, "pass1.done", fn);
       b_.CreateCondBr(b_.CreateICmpUGT(m, i64c(0)), f_loop, f_done);
       b_.SetInsertPoint(f_loop);
-      llvm::PHINode* j = b_.CreatePHI(i64_, 2, "j");
-      j->addIncoming(i64c(0), pre);
-      Value* row = b_.CreateZExt(b_.CreateLoad(i32_, b_.CreateInBoundsGEP(i32_, rows, b_.CreateAdd(start, j))), i64_);
-      Value* age = b_.CreateFSub(env.as_of, b_.CreateLoad(f64_, b_.CreateInBoundsGEP(f64_, tss, row)));
-      for (auto& [key, buf] : decay_slots_) {
-        Value* f = decay(static_cast<ir::DecayKind>(key.first), key.second, age);
-        b_.CreateStore(f, b_.CreateInBoundsGEP(f64_, buf, j));
+      {
+        llvm::PHINode* j = b_.CreatePHI(i64_, 2, "j");
+        j->addIncoming(i64c(0), pre);
+        Value* row = row_of(b_.CreateAdd(start, j));
+        Value* type = b_.CreateLoad(i16_, b_.CreateInBoundsGEP(i16_, types, row));
+        Value* ts = b_.CreateLoad(f64_, b_.CreateInBoundsGEP(f64_, tss, row));
+        Value* known = b_.CreateICmpNE(type, llvm::ConstantInt::get(i16_, runtime::kUnknownEvent));
+        Value* is_future = b_.CreateAnd(known, b_.CreateFCmpOGT(ts, env.as_of));
+        Value* current = b_.CreateAnd(known, b_.CreateNot(is_future));
+        add_to(future, b_.CreateZExt(is_future, i64_));
+        add_to(used, b_.CreateZExt(current, i64_));
+        Value* age = b_.CreateFSub(env.as_of, ts);
+        std::map<std::pair<int, double>, Value*> factors;
+        for (auto& [key, buf] : decay_slots_) {
+          Value* f = decay(static_cast<ir::DecayKind>(key.first), key.second, age);
+          factors[key] = f;
+          if (any_complex) b_.CreateStore(f, b_.CreateInBoundsGEP(f64_, buf, j));
+        }
+        if (lanes > 0) {
+          env.row = row;
+          env.user = b_.CreateZExt(b_.CreateLoad(i32_, b_.CreateInBoundsGEP(i32_, users, row)), i64_);
+          // slot -1: no simple rule applies in this lane; the scatter then writes a dummy.
+          std::vector<Value*> c(lanes, f64c(0)), slot(lanes, llvm::ConstantInt::getSigned(i64_, -1));
+          for (size_t ev = 0; ev < simple.size(); ++ev) {
+            if (!simple[ev]) continue;
+            Value* is_type = b_.CreateAnd(current, b_.CreateICmpEQ(type, llvm::ConstantInt::get(i16_, ev)));
+            const auto& rs = p_.rules_by_event[ev];
+            for (size_t l = 0; l < rs.size(); ++l) {
+              const ir::EventRule& r = p_.rules[rs[l]];
+              const ir::Score& sc = p_.scores[r.score];
+              Value* applies = is_type;
+              if (sc.window > 0) applies = b_.CreateAnd(applies, b_.CreateFCmpOGT(ts, window_start(env, sc.window)));
+              if (r.has_cond) {
+                Val cv = expr(r.cond, env);
+                applies = b_.CreateAnd(applies, b_.CreateAnd(cv.ok, b_.CreateFCmpUNE(cv.v, f64c(0))));
+              }
+              Val w = expr(r.weight, env);
+              add_to(rule_nulls[r.id], b_.CreateZExt(b_.CreateAnd(applies, b_.CreateNot(w.ok)), i64_));
+              Value* factor = sc.decay == ir::DecayKind::None
+                                  ? f64c(1)
+                                  : factors.at(std::make_pair(static_cast<int>(sc.decay), sc.decay_param));
+              Value* contribution = b_.CreateFMul(w.v, factor);  // as the interpreter: accepted * decay
+              Value* take = b_.CreateAnd(applies, w.ok);
+              c[l] = b_.CreateSelect(take, contribution, c[l]);
+              slot[l] = b_.CreateSelect(take, i64c(static_cast<uint64_t>(sc.raw_slot)), slot[l]);
+            }
+          }
+          for (size_t l = 0; l < lanes; ++l) {
+            b_.CreateStore(c[l], b_.CreateInBoundsGEP(f64_, lane_c[l], j));
+            b_.CreateStore(slot[l], b_.CreateInBoundsGEP(i64_, lane_slot[l], j));
+          }
+        }
+        Value* j_next = b_.CreateAdd(j, i64c(1));
+        j->addIncoming(j_next, b_.GetInsertBlock());
+        b_.CreateCondBr(b_.CreateICmpULT(j_next, m), f_loop, f_done);
       }
-      Value* j_next = b_.CreateAdd(j, i64c(1));
-      j->addIncoming(j_next, f_loop);
-      b_.CreateCondBr(b_.CreateICmpULT(j_next, m), f_loop, f_done);
       b_.SetInsertPoint(f_done);
-      after_factors = f_done;
+
+      // Pass 2: add the simple contributions (a contribution of 0 to slot 0 where no
+      // simple rule applied), then the scalar dispatch for the other event types.
+      BasicBlock* loop = BasicBlock::Create(ctx_, "pass2", fn);
+      BasicBlock* next = BasicBlock::Create(ctx_, "next", fn);
+      BasicBlock* block_done = BasicBlock::Create(ctx_, "block.done", fn);
+      b_.CreateBr(loop);
+      b_.SetInsertPoint(loop);
+      llvm::PHINode* j = b_.CreatePHI(i64_, 2, "k");
+      j->addIncoming(i64c(0), f_done);
+      block_index_ = j;
+      BasicBlock* row_block = BasicBlock::Create(ctx_, "row", fn);
+      b_.CreateCondBr(b_.CreateICmpULT(j, m), row_block, block_done);
+
+      b_.SetInsertPoint(row_block);
+      Value* row = row_of(b_.CreateAdd(start, j));
+      env.row = row;
+      Value* user = b_.CreateZExt(b_.CreateLoad(i32_, b_.CreateInBoundsGEP(i32_, users, row)), i64_);
+      env.user = user;
+      env.state_row = user_state(env, user);
+      // Events no simple rule applies to (other types, unknown, future) add to a dummy
+      // instead of their user's row: no branch, and no cache miss on that row.
+      for (size_t l = 0; l < lanes; ++l) {
+        Value* c = b_.CreateLoad(f64_, b_.CreateInBoundsGEP(f64_, lane_c[l], j));
+        Value* slot = b_.CreateLoad(i64_, b_.CreateInBoundsGEP(i64_, lane_slot[l], j));
+        Value* ptr =
+            b_.CreateSelect(b_.CreateICmpSLT(slot, i64c(0)), dummy, b_.CreateInBoundsGEP(f64_, env.state_row, slot));
+        b_.CreateStore(b_.CreateFAdd(b_.CreateLoad(f64_, ptr), c), ptr);
+      }
+      if (any_complex) {
+        Value* type = b_.CreateLoad(i16_, b_.CreateInBoundsGEP(i16_, types, row));
+        Value* ts = b_.CreateLoad(f64_, b_.CreateInBoundsGEP(f64_, tss, row));
+        BasicBlock* current = BasicBlock::Create(ctx_, "current", fn);
+        // Unknown types (0xFFFF) fall to the switch's default; future events stop here.
+        b_.CreateCondBr(b_.CreateFCmpOGT(ts, env.as_of), next, current);
+        b_.SetInsertPoint(current);
+        auto* sw = b_.CreateSwitch(type, next);
+        for (size_t ev = 0; ev < p_.schema.events.size(); ++ev) {
+          if (simple[ev] || (p_.aggs_by_event[ev].empty() && p_.rules_by_event[ev].empty())) continue;
+          BasicBlock* blk = BasicBlock::Create(ctx_, "on." + p_.schema.events[ev].name, fn);
+          sw->addCase(llvm::ConstantInt::get(llvm::cast<llvm::IntegerType>(i16_), ev), blk);
+          b_.SetInsertPoint(blk);
+          for (int ai : p_.aggs_by_event[ev]) gen_agg(p_.aggs[ai], ts, env);
+          for (int ri : p_.rules_by_event[ev]) gen_rule(p_.rules[ri], ts, env);
+          b_.CreateBr(next);
+        }
+      } else {
+        b_.CreateBr(next);
+      }
+
+      b_.SetInsertPoint(next);
+      Value* j_next = b_.CreateAdd(j, i64c(1));
+      j->addIncoming(j_next, next);
+      b_.CreateBr(loop);
+
+      b_.SetInsertPoint(block_done);
+      Value* start_next = b_.CreateAdd(start, i64c(kBlock));
+      start->addIncoming(start_next, block_done);
+      b_.CreateBr(outer);
     }
-
-    // Pass 2: the rules.
-    BasicBlock* loop = BasicBlock::Create(ctx_, "loop", fn);
-    BasicBlock* next = BasicBlock::Create(ctx_, "next", fn);
-    BasicBlock* block_done = BasicBlock::Create(ctx_, "block.done", fn);
-    b_.CreateBr(loop);
-    b_.SetInsertPoint(loop);
-    llvm::PHINode* j = b_.CreatePHI(i64_, 2, "k");
-    j->addIncoming(i64c(0), after_factors);
-    block_index_ = j;
-    BasicBlock* row_block = BasicBlock::Create(ctx_, "row", fn);
-    b_.CreateCondBr(b_.CreateICmpULT(j, m), row_block, block_done);
-
-    b_.SetInsertPoint(row_block);
-    Value* row = b_.CreateZExt(b_.CreateLoad(i32_, b_.CreateInBoundsGEP(i32_, rows, b_.CreateAdd(start, j))), i64_);
-    env.row = row;
-    Value* type = b_.CreateLoad(i16_, b_.CreateInBoundsGEP(i16_, types, row));
-    BasicBlock* known = BasicBlock::Create(ctx_, "known", fn);
-    b_.CreateCondBr(b_.CreateICmpEQ(type, llvm::ConstantInt::get(i16_, runtime::kUnknownEvent)), next, known);
-
-    b_.SetInsertPoint(known);
-    Value* ts = b_.CreateLoad(f64_, b_.CreateInBoundsGEP(f64_, tss, row));
-    BasicBlock* is_future = BasicBlock::Create(ctx_, "future", fn);
-    BasicBlock* current = BasicBlock::Create(ctx_, "current", fn);
-    b_.CreateCondBr(b_.CreateFCmpOGT(ts, env.as_of), is_future, current);
-    b_.SetInsertPoint(is_future);
-    bump(future, i64_);
-    b_.CreateBr(next);
-
-    b_.SetInsertPoint(current);
-    bump(used, i64_);
-    Value* user = b_.CreateZExt(b_.CreateLoad(i32_, b_.CreateInBoundsGEP(i32_, users, row)), i64_);
-    env.user = user;
-    env.state_row = user_state(env, user);
-    auto* sw = b_.CreateSwitch(type, next);
-    for (size_t ev = 0; ev < p_.schema.events.size(); ++ev) {
-      if (p_.aggs_by_event[ev].empty() && p_.rules_by_event[ev].empty()) continue;
-      BasicBlock* blk = BasicBlock::Create(ctx_, "on." + p_.schema.events[ev].name, fn);
-      sw->addCase(llvm::ConstantInt::get(llvm::cast<llvm::IntegerType>(i16_), ev), blk);
-      b_.SetInsertPoint(blk);
-      for (int ai : p_.aggs_by_event[ev]) gen_agg(p_.aggs[ai], ts, env);
-      for (int ri : p_.rules_by_event[ev]) gen_rule(p_.rules[ri], ts, env);
-      b_.CreateBr(next);
-    }
-
-    b_.SetInsertPoint(next);
-    Value* j_next = b_.CreateAdd(j, i64c(1));
-    j->addIncoming(j_next, next);
-    b_.CreateBr(loop);
-
-    b_.SetInsertPoint(block_done);
-    Value* start_next = b_.CreateAdd(start, i64c(kBlock));
-    start->addIncoming(start_next, block_done);
-    b_.CreateBr(outer);
 
     b_.SetInsertPoint(exit);
+    // The simple rules' null weights count like the others: in total and by rule.
+    for (auto& [id, local] : rule_nulls) {
+      Value* count = b_.CreateLoad(i64_, local);
+      add_to(nulls, count);
+      Value* slot = b_.CreateConstInBoundsGEP1_64(i64_, null_by_rule_, static_cast<uint64_t>(id));
+      b_.CreateStore(b_.CreateAdd(b_.CreateLoad(i64_, slot), count), slot);
+    }
     Value* idx[] = {used, future, nulls};
     for (unsigned k = 0; k < 3; ++k) {
       Value* slot = b_.CreateConstInBoundsGEP1_64(i64_, counters, k);
       b_.CreateStore(b_.CreateAdd(b_.CreateLoad(i64_, slot), b_.CreateLoad(i64_, idx[k])), slot);
     }
     b_.CreateRetVoid();
+  }
+
+  void add_to(Value* counter, Value* amount) {
+    b_.CreateStore(b_.CreateAdd(b_.CreateLoad(i64_, counter), amount), counter);
   }
 
   // Continues in a new block when `cond` holds, else jumps to `skip`.
@@ -529,10 +690,18 @@ class CodeGen {
     Value* s = b_.CreateLoad(f64_, slot);
     Value* r = nullptr;
     switch (a.kind) {
-      case ir::UpdateKind::Count: r = b_.CreateFAdd(s, f64c(1)); break;
-      case ir::UpdateKind::Sum: r = b_.CreateFAdd(s, v); break;
-      case ir::UpdateKind::Min: r = b_.CreateSelect(b_.CreateFCmpOLT(v, s), v, s); break;  // std::min(s, v)
-      case ir::UpdateKind::Max: r = b_.CreateSelect(b_.CreateFCmpOLT(s, v), v, s); break;  // std::max(s, v)
+      case ir::UpdateKind::Count:
+        r = b_.CreateFAdd(s, f64c(1));
+        break;
+      case ir::UpdateKind::Sum:
+        r = b_.CreateFAdd(s, v);
+        break;
+      case ir::UpdateKind::Min:
+        r = b_.CreateSelect(b_.CreateFCmpOLT(v, s), v, s);
+        break;  // std::min(s, v)
+      case ir::UpdateKind::Max:
+        r = b_.CreateSelect(b_.CreateFCmpOLT(s, v), v, s);
+        break;  // std::max(s, v)
     }
     b_.CreateStore(r, slot);
     b_.CreateBr(done);
@@ -541,7 +710,8 @@ class CodeGen {
 
   // Resets a bucket's counter when the event falls in a new bucket.
   void enter_bucket(Env& env, Value* ts, double period, int bucket_slot, int counter_slot) {
-    Value* bucket = period > 0 ? b_.CreateUnaryIntrinsic(llvm::Intrinsic::floor, b_.CreateFDiv(ts, f64c(period))) : f64c(0);
+    Value* bucket =
+        period > 0 ? b_.CreateUnaryIntrinsic(llvm::Intrinsic::floor, b_.CreateFDiv(ts, f64c(period))) : f64c(0);
     Value* bp = slot_ptr(env, bucket_slot);
     Value* same = b_.CreateFCmpOEQ(b_.CreateLoad(f64_, bp), bucket);
     Value* cp = slot_ptr(env, counter_slot);
@@ -655,7 +825,7 @@ class CodeGen {
   Value* nulls_ = nullptr;
   Value* null_by_rule_ = nullptr;
   std::map<std::pair<int, double>, Value*> decay_slots_;  // (kind, param) -> [kBlock x double]
-  Value* block_index_ = nullptr;                           // the event's index in its block
+  Value* block_index_ = nullptr;                          // the event's index in its block
 };
 
 }  // namespace

@@ -18,7 +18,11 @@ class JitEngine final : public runtime::Engine {
     }
     BatchView bv{batch.user.data(), batch.type.data(), batch.ts.data(), col_values_.data(), col_valid_.data()};
     RunView rv = view(run);
-    c_->update(&bv, rows.data(), rows.size(), &rv);
+    // Rows in batch order (the input was already in time order) take the compiled
+    // loop's contiguous path.
+    bool in_order = true;
+    for (size_t i = 0; i < rows.size() && in_order; ++i) in_order = rows[i] == i;
+    c_->update(&bv, in_order ? nullptr : rows.data(), rows.size(), &rv);
     fold(run);
   }
 

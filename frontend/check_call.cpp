@@ -12,7 +12,7 @@ std::optional<ir::Expr> Checker::call(const Expr& e, const Scope& scope) {
   static const std::map<std::string, ir::AggKind> aggs = {
       {"count", ir::AggKind::Count}, {"sum", ir::AggKind::Sum}, {"min", ir::AggKind::Min}, {"max", ir::AggKind::Max},
       {"avg", ir::AggKind::Avg},     {"first", ir::AggKind::First}, {"last", ir::AggKind::Last}};
-  if (auto it = aggs.find(fn); it != aggs.end() && is_aggregate_call(e, it->second))
+  if (auto it = aggs.find(fn); it != aggs.end() && is_aggregate_call(e, it->second, scope))
     return aggregate(e, it->second, scope);
   if (fn == "has") {
     if (e.args.size() != 1) {
@@ -81,11 +81,15 @@ bool Checker::matches(const builtins::Signature& sig, const std::vector<ir::Expr
   return true;
 }
 
-bool Checker::is_aggregate_call(const Expr& e, ir::AggKind kind) {
-  if (e.args.empty() || e.args[0]->kind != ExprKind::Name) return kind != ir::AggKind::Min && kind != ir::AggKind::Max;
+bool Checker::is_aggregate_call(const Expr& e, ir::AggKind kind, const Scope& scope) {
+  bool min_max = kind == ir::AggKind::Min || kind == ir::AggKind::Max;
+  if (e.args.empty() || e.args[0]->kind != ExprKind::Name) return !min_max;
   const auto& schema = b_.program().schema;
   const Expr& a = *e.args[0];
-  if (schema.find_event(a.text) < 0) return kind != ir::AggKind::Min && kind != ir::AggKind::Max;
+  int ev = schema.find_event(a.text);
+  if (ev < 0) return !min_max;
+  // In `on click`, max(click.n, 3) compares this click's property with 3.
+  if (min_max && scope.ctx == Context::Event && ev == scope.event && e.args.size() >= 2) return false;
   return true;
 }
 

@@ -147,7 +147,7 @@ class Checker {
 
   // min(a, b) is math; min(purchase.amount) is an aggregate. An aggregate's first
   // argument names an event type or an event's property.
-  bool is_aggregate_call(const Expr& e, ir::AggKind kind);
+  bool is_aggregate_call(const Expr& e, ir::AggKind kind, const Scope& scope);
 
   std::optional<ir::Expr> aggregate(const Expr& e, ir::AggKind kind, const Scope& scope);
 

@@ -59,6 +59,7 @@ std::optional<double> parse_number(std::string_view t) {
   double v = 0;
   auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
   if (ec != std::errc() || ptr != t.data() + t.size()) return std::nullopt;
+  if (!std::isfinite(v)) return std::nullopt;  // "nan", "inf": null is how the language says "no number"
   return v;
 }
 

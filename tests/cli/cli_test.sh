@@ -65,6 +65,13 @@ expect_out "user_id,s_raw"
 expect_out "a,3"
 expect_exit 1 "missing events file" -- "$scorec" run "$tmp/rules.score" --events "$tmp/nope.ndjson"
 
+# "nan" and "inf" are not numbers: such a value is null (a null weight), and counted.
+printf '%s\n' '{"user_id":"n","event":"purchase","timestamp":"2024-03-01T11:00:00Z","amount":"nan"}' \
+  '{"user_id":"n","event":"purchase","timestamp":"2024-03-01T11:00:00Z","amount":"inf"}' >"$tmp/nan.ndjson"
+expect_exit 0 "nan and inf" -- "$scorec" run "$tmp/rules.score" --events "$tmp/nan.ndjson"
+expect_err "null weights 2, values not of the declared type 2"
+expect_out "n,0"
+
 # Output formats.
 expect_exit 0 "ndjson output" -- "$scorec" run "$tmp/rules.score" --events "$tmp/events.ndjson" --skip-bad --format ndjson
 expect_out '{"user_id":"a","s_raw":3}'

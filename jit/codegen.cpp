@@ -108,24 +108,14 @@ class CodeGen {
     switch (e.op) {
       case Op::Const:
         return {f64c(e.valid ? e.value : 0.0), llvm::ConstantInt::get(i1_, e.valid)};
-      case Op::EventProp: {
-        Value* vals = indexed_ptr(env, env.col_values, env.batch, batch_ty_, 3, e.index);
-        Value* valid = indexed_ptr(env, env.col_valid, env.batch, batch_ty_, 4, e.index);
-        Value* v = b_.CreateLoad(f64_, b_.CreateInBoundsGEP(f64_, vals, env.row));
-        Value* ok = b_.CreateICmpNE(b_.CreateLoad(i8_, b_.CreateInBoundsGEP(i8_, valid, env.row)),
-                                    llvm::ConstantInt::get(i8_, 0));
-        return {v, ok};
-      }
-      case Op::ProfileAttr: {
+      case Op::EventProp:
+        return column_value(env.row, indexed_ptr(env, env.col_values, env.batch, batch_ty_, 3, e.index),
+                            indexed_ptr(env, env.col_valid, env.batch, batch_ty_, 4, e.index));
+      case Op::ProfileAttr:
         // The engine grows the profile table to every user before calling, so the
         // user's row always exists.
-        Value* vals = indexed_ptr(env, env.prof_values, env.run, run_ty_, 3, e.index);
-        Value* valid = indexed_ptr(env, env.prof_valid, env.run, run_ty_, 4, e.index);
-        Value* v = b_.CreateLoad(f64_, b_.CreateInBoundsGEP(f64_, vals, env.user));
-        Value* ok = b_.CreateICmpNE(b_.CreateLoad(i8_, b_.CreateInBoundsGEP(i8_, valid, env.user)),
-                                    llvm::ConstantInt::get(i8_, 0));
-        return {v, ok};
-      }
+        return column_value(env.user, indexed_ptr(env, env.prof_values, env.run, run_ty_, 3, e.index),
+                            indexed_ptr(env, env.prof_valid, env.run, run_ty_, 4, e.index));
       case Op::AggRead:
         return agg_read(e, env);
       case Op::AsOf:
@@ -190,6 +180,14 @@ class CodeGen {
       default:
         return binary(e, env);
     }
+  }
+
+  // Row `index` of a column: its value and its validity byte.
+  Val column_value(Value* index, Value* values, Value* valid) {
+    Value* v = b_.CreateLoad(f64_, b_.CreateInBoundsGEP(f64_, values, index));
+    Value* ok =
+        b_.CreateICmpNE(b_.CreateLoad(i8_, b_.CreateInBoundsGEP(i8_, valid, index)), llvm::ConstantInt::get(i8_, 0));
+    return {v, ok};
   }
 
   Value* out_base(Env& env, unsigned field_idx) {

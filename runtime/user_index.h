@@ -3,33 +3,22 @@
 #pragma once
 
 #include <cstdint>
-#include <string>
 #include <string_view>
-#include <unordered_map>
-#include <deque>
+
+#include "runtime/value_pools.h"
 
 namespace scorec::runtime {
 
+// The same interning table as string values, under the names a user index reads by.
 class UserIndex {
  public:
-  uint32_t intern(std::string_view id) {
-    auto it = index_.find(id);
-    if (it != index_.end()) return it->second;
-    uint32_t ix = static_cast<uint32_t>(ids_.size());
-    ids_.emplace_back(id);
-    index_.emplace(std::string_view(ids_.back()), ix);
-    return ix;
-  }
-  int64_t find(std::string_view id) const {
-    auto it = index_.find(id);
-    return it == index_.end() ? -1 : static_cast<int64_t>(it->second);
-  }
-  const std::string& id(uint32_t ix) const { return ids_[ix]; }
+  uint32_t intern(std::string_view id) { return ids_.intern(id); }
+  int64_t find(std::string_view id) const { return ids_.find(id); }
+  std::string_view id(uint32_t ix) const { return ids_.get(ix); }
   size_t size() const { return ids_.size(); }
 
  private:
-  std::deque<std::string> ids_;
-  std::unordered_map<std::string_view, uint32_t> index_;
+  StringPool ids_;
 };
 
 }  // namespace scorec::runtime

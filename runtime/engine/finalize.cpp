@@ -91,7 +91,7 @@ ResultTable finalize(Engine& engine, RunState& run) {
 
   ResultTable table;
   table.user_ids.reserve(n);
-  for (uint32_t u = 0; u < n; ++u) table.user_ids.push_back(run.users.id(u));
+  for (uint32_t u = 0; u < n; ++u) table.user_ids.emplace_back(run.users.id(u));
   auto name_of = [&](int string_id) { return string_id >= 0 ? std::string(run.strings.get(static_cast<uint32_t>(string_id))) : std::string(); };
   for (size_t s = 0; s < ns; ++s) {
     const ir::Score& sc = p.scores[s];

@@ -64,7 +64,7 @@ TEST(RealData, OnlineRetail) {
     for (size_t i = 0; i < batch.size(); ++i) {
       ASSERT_EQ(batch.type[i], 0);
       ASSERT_TRUE(batch.columns[0].valid[i] && batch.columns[1].valid[i] && batch.columns[2].valid[i]);
-      const std::string& id = run.users.id(batch.user[i]);
+      std::string id(run.users.id(batch.user[i]));
       if (id == "12346" || id == "17850" || id == "13047") {
         auto& p = per_user[id];
         p.first += 1;

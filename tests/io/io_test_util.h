@@ -84,7 +84,7 @@ inline Expected<std::vector<Row>> read_all(const std::string& path, const FieldM
     if (!*more) break;
     if (batch.size() > max_events) return Error{"batch larger than max_events", path};
     for (size_t i = 0; i < batch.size(); ++i) {
-      Row r{in.users.id(batch.user[i]), batch.type[i] == kUnknownEvent ? -1 : batch.type[i], batch.ts[i],
+      Row r{std::string(in.users.id(batch.user[i])), batch.type[i] == kUnknownEvent ? -1 : batch.type[i], batch.ts[i],
             batch.line[i], {}};
       for (const auto& c : batch.columns)
         r.cols.push_back(c.valid[i] ? std::optional<double>(c.values[i]) : std::nullopt);

@@ -146,7 +146,8 @@ int run(const RunArgs& a) {
   auto result = runtime::run_rules(*program, o, *engine);
   if (!result) {
     std::cerr << "error: " << result.error().str() << "\n";
-    if (!a.skip_bad) std::cerr << "hint: fix the line, or pass --skip-bad to skip malformed lines (they are counted)\n";
+    if (!a.skip_bad && result.error().line > 0)
+      std::cerr << "hint: fix the line, or pass --skip-bad to skip malformed lines (they are counted)\n";
     return 1;
   }
   std::ofstream file;

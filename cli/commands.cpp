@@ -5,10 +5,12 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
 
 #include <fmt/format.h>
 
 #include "frontend/compiler.h"
+#include "frontend/diagnostics_format.h"
 #include "ir/printer.h"
 #include "jit/jit_compiler.h"
 #include "jit/jit_engine.h"
@@ -60,15 +62,37 @@ bool too_big_for_memory(const std::string& path) {
 
 int check(const CheckArgs& a) {
   size_t errors = 0, warnings = 0;
+  if (a.format != "text") {
+    // Machine-readable: everything on stdout in one document, nothing on stderr.
+    std::vector<std::unique_ptr<frontend::SourceManager>> sources;
+    std::vector<std::unique_ptr<frontend::Diagnostics>> diags;
+    std::vector<frontend::CheckedFile> files;
+    for (const auto& f : a.files) {
+      sources.push_back(std::make_unique<frontend::SourceManager>());
+      diags.push_back(std::make_unique<frontend::Diagnostics>());
+      frontend::compile_file(f, *sources.back(), *diags.back());
+      errors += diags.back()->error_count();
+      warnings += diags.back()->warning_count();
+      files.push_back({f, sources.back().get(), diags.back().get()});
+    }
+    if (a.format == "sarif") frontend::render_sarif(std::cout, files);
+    else frontend::render_json(std::cout, files);
+    std::cout.flush();
+    return errors > 0 || (a.werror && warnings > 0) ? 1 : 0;
+  }
   for (const auto& f : a.files) {
     frontend::SourceManager sources;
     frontend::Diagnostics diags;
     compile(f, a.color, diags, sources);
     errors += diags.error_count();
-    warnings += diags.all().size() - diags.error_count();
+    warnings += diags.warning_count();
   }
   if (errors > 0) {
     std::cerr << fmt::format("{} error{} found\n", errors, errors == 1 ? "" : "s");
+    return 1;
+  }
+  if (a.werror && warnings > 0) {
+    std::cerr << fmt::format("{} warning{} found, and --werror makes warnings errors\n", warnings, warnings == 1 ? "" : "s");
     return 1;
   }
   std::cerr << fmt::format("{}: ok{}\n", a.files.size() == 1 ? a.files[0] : fmt::format("{} files", a.files.size()),

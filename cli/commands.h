@@ -10,6 +10,8 @@ namespace scorec::cli {
 
 struct CheckArgs {
   std::vector<std::string> files;
+  std::string format = "text";  // text (stderr), json or sarif (stdout)
+  bool werror = false;          // warnings fail the check too (exit 1)
   bool color = false;
 };
 int check(const CheckArgs& a);
@@ -40,5 +42,35 @@ struct RunArgs {
   bool color = false;
 };
 int run(const RunArgs& a);
+
+// cli/cmd_diff.cpp: score the same input with two rule sets and report what changed.
+struct DiffArgs {
+  std::string old_rules;
+  std::string new_rules;
+  std::string events;
+  std::optional<std::string> profiles;
+  std::optional<std::string> as_of;
+  std::string format = "text";
+  std::optional<std::string> output;
+  bool skip_bad = false;
+  std::optional<std::string> mapping;
+  std::vector<std::string> maps;
+  std::optional<std::string> profile_mapping;
+  std::vector<std::string> profile_maps;
+  std::string engine = "jit";
+  bool no_cache = false;
+  bool quiet = false;
+  bool color = false;
+};
+int diff(const DiffArgs& a);
+
+// cli/cmd_fmt.cpp: print, check (--check) or rewrite (-w) rules files in the canonical
+// layout (docs/tools.md).
+struct FmtArgs {
+  std::vector<std::string> files;
+  bool check = false;
+  bool write = false;
+};
+int fmt_files(const FmtArgs& a);
 
 }  // namespace scorec::cli

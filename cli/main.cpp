@@ -18,6 +18,9 @@ int main(int argc, char** argv) {
   CheckArgs check_args;
   auto* check_cmd = app.add_subcommand("check", "Check rules files and report every error (exit 0 clean, 1 errors)");
   check_cmd->add_option("files", check_args.files, "Rules files")->required()->check(CLI::ExistingFile);
+  check_cmd->add_option("--format,-f", check_args.format, "text (on stderr, default), json or sarif (on stdout)")
+      ->check(CLI::IsMember({"text", "json", "sarif"}));
+  check_cmd->add_flag("--werror", check_args.werror, "Treat warnings as errors: exit 1 when there are any");
 
   IrArgs ir_args;
   auto* ir_cmd = app.add_subcommand("ir", "Print the compiled IR of a rules file");
@@ -44,6 +47,30 @@ int main(int argc, char** argv) {
   run_cmd->add_flag("--no-cache", run_args.no_cache, "Compile the rules afresh instead of using the compiled-code cache");
   run_cmd->add_flag("--quiet,-q", run_args.quiet, "Do not print the summary on stderr");
 
+  DiffArgs diff_args;
+  auto* diff_cmd = app.add_subcommand("diff", "Score the same input with two versions of the rules and report what changed");
+  diff_cmd->add_option("old", diff_args.old_rules, "Rules file before the change")->required()->check(CLI::ExistingFile);
+  diff_cmd->add_option("new", diff_args.new_rules, "Rules file after the change")->required()->check(CLI::ExistingFile);
+  diff_cmd->add_option("--events,-e", diff_args.events, "Events file: .ndjson/.jsonl/.csv, optionally .gz")->required();
+  diff_cmd->add_option("--profiles,-p", diff_args.profiles, "Profiles file (CSV, NDJSON or Segment identify messages)");
+  diff_cmd->add_option("--as-of", diff_args.as_of, "Score both as of this instant (default: the latest event's time)");
+  diff_cmd->add_option("--format,-f", diff_args.format, "text (Markdown tables) or json")->check(CLI::IsMember({"text", "json"}));
+  diff_cmd->add_option("--output,-o", diff_args.output, "Output file (default: standard output)");
+  diff_cmd->add_flag("--skip-bad", diff_args.skip_bad, "Skip malformed lines (counted in the summary) instead of stopping");
+  diff_cmd->add_option("--mapping", diff_args.mapping, "Field mapping file for the events")->check(CLI::ExistingFile);
+  diff_cmd->add_option("--map", diff_args.maps, "Field mapping for the events, KEY=VALUE (repeatable)");
+  diff_cmd->add_option("--profile-mapping", diff_args.profile_mapping, "Field mapping file for the profiles")->check(CLI::ExistingFile);
+  diff_cmd->add_option("--profile-map", diff_args.profile_maps, "Field mapping for the profiles, KEY=VALUE (repeatable)");
+  diff_cmd->add_option("--engine", diff_args.engine, "jit (default) or interp")->check(CLI::IsMember({"jit", "interp"}));
+  diff_cmd->add_flag("--no-cache", diff_args.no_cache, "Compile the rules afresh instead of using the compiled-code cache");
+  diff_cmd->add_flag("--quiet,-q", diff_args.quiet, "Do not print the run summaries on stderr");
+
+  FmtArgs fmt_args;
+  auto* fmt_cmd = app.add_subcommand("fmt", "Format rules files in the canonical layout (print, --check or -w)");
+  fmt_cmd->add_option("files", fmt_args.files, "Rules files; - for standard input")->required();
+  fmt_cmd->add_flag("--check", fmt_args.check, "Print a diff for each file that is not formatted; exit 1 if any");
+  fmt_cmd->add_flag("-w,--write", fmt_args.write, "Rewrite the files that are not formatted, in place");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -61,5 +88,10 @@ int main(int argc, char** argv) {
   if (*check_cmd) return check(check_args);
   if (*ir_cmd) return ir(ir_args);
   if (*run_cmd) return run(run_args);
+  if (*fmt_cmd) return fmt_files(fmt_args);
+  if (*diff_cmd) {
+    diff_args.color = color;
+    return diff(diff_args);
+  }
   return 2;
 }

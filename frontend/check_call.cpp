@@ -16,7 +16,7 @@ std::optional<ir::Expr> Checker::call(const Expr& e, const Scope& scope) {
     return aggregate(e, it->second, scope);
   if (fn == "has") {
     if (e.args.size() != 1) {
-      diags_.error(e.loc, "has() takes one argument", "write 'has(industry)'");
+      diags_.error("E025", e.loc, "has() takes one argument", "write 'has(industry)'");
       return std::nullopt;
     }
     auto a = expr(*e.args[0], scope);
@@ -25,17 +25,17 @@ std::optional<ir::Expr> Checker::call(const Expr& e, const Scope& scope) {
   }
   if (fn == "days_since" || fn == "hours_since") {
     if (e.args.size() != 1) {
-      diags_.error(e.loc, fmt::format("{}() takes one timestamp", fn), "write 'days_since(last(login))'");
+      diags_.error("E025", e.loc, fmt::format("{}() takes one timestamp", fn), "write 'days_since(last(login))'");
       return std::nullopt;
     }
     if (scope.ctx == Context::Const) {
-      diags_.error(e.loc, fmt::format("{}() depends on the run's as-of time, so it cannot be part of a constant", fn));
+      diags_.error("E060", e.loc, fmt::format("{}() depends on the run's as-of time, so it cannot be part of a constant", fn));
       return std::nullopt;
     }
     auto a = expr(*e.args[0], scope);
     if (!a) return std::nullopt;
     if (a->type != Type::Timestamp) {
-      diags_.error(e.args[0]->loc, fmt::format("{}() needs a timestamp, but this is a {}", fn, type_str(a->type)),
+      diags_.error("E020", e.args[0]->loc, fmt::format("{}() needs a timestamp, but this is a {}", fn, type_str(a->type)),
                    "it takes a timestamp, like days_since(last(login)) or days_since(signed_up)");
       return std::nullopt;
     }
@@ -51,7 +51,7 @@ std::optional<ir::Expr> Checker::call(const Expr& e, const Scope& scope) {
     std::vector<std::string> names = {"count", "sum", "min", "max", "avg", "first", "last", "has", "days_since", "hours_since"};
     for (const auto& info : builtins::all()) names.emplace_back(info.name);
     auto m = closest_match(fn, names);
-    diags_.error(e.loc, fmt::format("unknown function '{}'", fn), m ? fmt::format("did you mean '{}'?", *m) : "");
+    diags_.error("E013", e.loc, fmt::format("unknown function '{}'", fn), m ? fmt::format("did you mean '{}'?", *m) : "");
     return std::nullopt;
   }
   std::vector<ir::Expr> args;
@@ -68,7 +68,7 @@ std::optional<ir::Expr> Checker::call(const Expr& e, const Scope& scope) {
   }
   std::vector<std::string> got;
   for (auto& a : args) got.push_back(type_str(a.type));
-  diags_.error(e.loc, fmt::format("{}() cannot take ({})", fn, fmt::join(got, ", ")), std::string(overloads[0]->help));
+  diags_.error("E020", e.loc, fmt::format("{}() cannot take ({})", fn, fmt::join(got, ", ")), std::string(overloads[0]->help));
   return std::nullopt;
 }
 
@@ -99,12 +99,12 @@ std::optional<ir::Expr> Checker::aggregate(const Expr& e, ir::AggKind kind, cons
   bool on_event = kind == ir::AggKind::Count || kind == ir::AggKind::First || kind == ir::AggKind::Last;
   std::string usage = on_event ? fmt::format("{}(EVENT) or {}(EVENT, 90d)", fn, fn) : fmt::format("{}(EVENT.property) or {}(EVENT.property, 90d)", fn, fn);
   if (e.args.empty() || e.args.size() > 2 || e.args[0]->kind != ExprKind::Name) {
-    diags_.error(e.loc, fmt::format("{}() takes an event{} and an optional window", fn, on_event ? "" : "'s property"),
+    diags_.error("E025", e.loc, fmt::format("{}() takes an event{} and an optional window", fn, on_event ? "" : "'s property"),
                  "write " + usage);
     return std::nullopt;
   }
   if (scope.ctx == Context::Event || scope.ctx == Context::Const) {
-    diags_.error(e.loc, fmt::format("{}() is a per-user aggregate and cannot be used {}", fn,
+    diags_.error("E060", e.loc, fmt::format("{}() is a per-user aggregate and cannot be used {}", fn,
                                     scope.ctx == Context::Event ? "in an 'on' rule" : "in a constant"),
                  "use it in a 'when' rule, a grade or a segment: when count(purchase, 90d) >= 3 +10");
     return std::nullopt;
@@ -115,14 +115,14 @@ std::optional<ir::Expr> Checker::aggregate(const Expr& e, ir::AggKind kind, cons
     std::vector<std::string> names;
     for (auto& x : schema.events) names.push_back(x.name);
     auto m = closest_match(target.text, names);
-    diags_.error(target.loc, fmt::format("unknown event '{}'", target.text), m ? fmt::format("did you mean '{}'?", *m) : "");
+    diags_.error("E010", target.loc, fmt::format("unknown event '{}'", target.text), m ? fmt::format("did you mean '{}'?", *m) : "");
     return std::nullopt;
   }
   int column = -1;
   std::string label = target.text;
   if (!target.member.empty()) {
     if (on_event) {
-      diags_.error(target.loc, fmt::format("{}() takes an event, not a property", fn), "write " + usage);
+      diags_.error("E025", target.loc, fmt::format("{}() takes an event, not a property", fn), "write " + usage);
       return std::nullopt;
     }
     const auto* prop = schema.events[ev].find_prop(target.member);
@@ -130,19 +130,19 @@ std::optional<ir::Expr> Checker::aggregate(const Expr& e, ir::AggKind kind, cons
       std::vector<std::string> names;
       for (auto& p : schema.events[ev].props) names.push_back(p.name);
       auto m = closest_match(target.member, names);
-      diags_.error(target.member_loc, fmt::format("event '{}' has no property '{}'", target.text, target.member),
+      diags_.error("E011", target.member_loc, fmt::format("event '{}' has no property '{}'", target.text, target.member),
                    m ? fmt::format("did you mean '{}'?", *m) : "");
       return std::nullopt;
     }
     if (prop->type != Type::Number) {
-      diags_.error(target.loc, fmt::format("{}() needs a number property, but '{}' is a {}", fn, label + "." + target.member, type_str(prop->type)),
+      diags_.error("E020", target.loc, fmt::format("{}() needs a number property, but '{}' is a {}", fn, label + "." + target.member, type_str(prop->type)),
                    fmt::format("count({}) counts events of any kind", target.text));
       return std::nullopt;
     }
     column = prop->column;
     label += "." + target.member;
   } else if (!on_event) {
-    diags_.error(target.loc, fmt::format("{}() needs a property of '{}'", fn, target.text), "write " + usage);
+    diags_.error("E025", target.loc, fmt::format("{}() needs a property of '{}'", fn, target.text), "write " + usage);
     return std::nullopt;
   }
   double window = 0;
@@ -152,6 +152,7 @@ std::optional<ir::Expr> Checker::aggregate(const Expr& e, ir::AggKind kind, cons
     window = *w;
     label += ", " + format_duration(window);
   }
+  used_events_.insert(ev);
   return b_.aggregate(kind, ev, column, window, fmt::format("({})", label));
 }
 

@@ -47,6 +47,7 @@ std::optional<ir::Expr> Checker::event_prop(int ev, int p) {
 }
 
 std::optional<ir::Expr> Checker::profile_attr(int a) {
+  used_attrs_.insert(a);
   return ir::Builder::leaf(Op::ProfileAttr, b_.program().schema.profile[a].type, a);
 }
 
@@ -62,16 +63,19 @@ std::optional<ir::Expr> Checker::name(const Expr& e, const Scope& scope) {
   }
   int attr = scope.ctx == Context::Const ? -1 : schema.find_attr(n);
   if (prop >= 0 && attr >= 0) {
-    diags_.error(e.loc, fmt::format("'{}' is both a property of event '{}' and a profile attribute", n, schema.events[scope.event].name),
+    diags_.error("E016", e.loc, fmt::format("'{}' is both a property of event '{}' and a profile attribute", n, schema.events[scope.event].name),
                  fmt::format("write '{}.{}' or 'profile.{}'", schema.events[scope.event].name, n, n));
     return std::nullopt;
   }
   if (prop >= 0) return event_prop(scope.event, prop);
   if (attr >= 0) return profile_attr(attr);
-  if (consts_.count(n)) return check_const(n, e.loc);
+  if (consts_.count(n)) {
+    used_consts_.insert(n);
+    return check_const(n, e.loc);
+  }
   if (n == "as_of" || n == "now") {
     if (scope.ctx == Context::Const) {
-      diags_.error(e.loc, fmt::format("'{}' is not known when constants are computed", n));
+      diags_.error("E060", e.loc, fmt::format("'{}' is not known when constants are computed", n));
       return std::nullopt;
     }
     return ir::Builder::leaf(Op::AsOf, Type::Timestamp);
@@ -82,20 +86,20 @@ std::optional<ir::Expr> Checker::name(const Expr& e, const Scope& scope) {
     if (auto it = segment_index_.find(n); it != segment_index_.end()) return segment_ref(e, it->second, scope);
   } else if (score_index_.count(n) || grade_index_.count(n) || segment_index_.count(n)) {
     const char* kind = score_index_.count(n) ? "a score" : grade_index_.count(n) ? "a grade" : "a segment";
-    diags_.error(e.loc, fmt::format("'{}' is {}, and can only be used in a segment", n, kind),
+    diags_.error("E060", e.loc, fmt::format("'{}' is {}, and can only be used in a segment", n, kind),
                  "scores are computed independently of each other; combine them in a 'segment'");
     return std::nullopt;
   }
   if (scope.ctx == Context::User || scope.ctx == Context::Segment) {
     for (const auto& ev : schema.events)
       if (ev.find_prop(n)) {
-        diags_.error(e.loc, fmt::format("'{}' is a property of event '{}', which a per-user rule cannot read directly", n, ev.name),
+        diags_.error("E060", e.loc, fmt::format("'{}' is a property of event '{}', which a per-user rule cannot read directly", n, ev.name),
                      fmt::format("use an aggregate such as sum({0}.{1}), max({0}.{1}) or count({0})", ev.name, n));
         return std::nullopt;
       }
   }
   if (schema.find_event(n) >= 0) {
-    diags_.error(e.loc, fmt::format("'{}' is an event type, not a value", n),
+    diags_.error("E060", e.loc, fmt::format("'{}' is an event type, not a value", n),
                  fmt::format("count them with count({0}), or use last({0}) for the time of the latest", n));
     return std::nullopt;
   }
@@ -107,13 +111,13 @@ std::optional<ir::Expr> Checker::name(const Expr& e, const Scope& scope) {
   if (!m && scope.ctx == Context::Event && schema.find_attr(n) < 0)
     hint = fmt::format("event '{}' has no property '{}'; declare it in 'event {} {{ ... }}'", schema.events[scope.event].name, n,
                        schema.events[scope.event].name);
-  diags_.error(e.loc, fmt::format("unknown name '{}'", n), hint);
+  diags_.error("E012", e.loc, fmt::format("unknown name '{}'", n), hint);
   return std::nullopt;
 }
 
 std::optional<ir::Expr> Checker::segment_ref(const Expr& e, int target, const Scope& scope) {
   if (target >= scope.segment) {
-    diags_.error(e.loc, target == scope.segment ? fmt::format("segment '{}' refers to itself", e.text)
+    diags_.error("E061", e.loc, target == scope.segment ? fmt::format("segment '{}' refers to itself", e.text)
                                                 : fmt::format("segment '{}' is used before it is defined", e.text),
                  "a segment can use the segments defined above it");
     return std::nullopt;
@@ -131,7 +135,7 @@ std::optional<ir::Expr> Checker::qualified(const Expr& e, const Scope& scope) {
     std::vector<std::string> names;
     for (auto& at : schema.profile) names.push_back(at.name);
     auto m = closest_match(mem, names);
-    diags_.error(e.member_loc, fmt::format("the profile has no attribute '{}'", mem), m ? fmt::format("did you mean '{}'?", *m) : "");
+    diags_.error("E011", e.member_loc, fmt::format("the profile has no attribute '{}'", mem), m ? fmt::format("did you mean '{}'?", *m) : "");
     return std::nullopt;
   }
   int ev = schema.find_event(head);
@@ -144,22 +148,22 @@ std::optional<ir::Expr> Checker::qualified(const Expr& e, const Scope& scope) {
       std::vector<std::string> names;
       for (auto& pr : decl.props) names.push_back(pr.name);
       auto m = closest_match(mem, names);
-      diags_.error(e.member_loc, fmt::format("event '{}' has no property '{}'", head, mem),
+      diags_.error("E011", e.member_loc, fmt::format("event '{}' has no property '{}'", head, mem),
                    m ? fmt::format("did you mean '{}'?", *m) : "");
       return std::nullopt;
     }
     if (scope.ctx == Context::Event && scope.event == ev) return event_prop(ev, p);
     if (scope.ctx == Context::Event) {
-      diags_.error(e.loc, fmt::format("this rule is on event '{}', so it cannot read a property of '{}'", schema.events[scope.event].name, head));
+      diags_.error("E060", e.loc, fmt::format("this rule is on event '{}', so it cannot read a property of '{}'", schema.events[scope.event].name, head));
       return std::nullopt;
     }
-    diags_.error(e.loc, fmt::format("'{}.{}' is a property of each '{}' event, which a per-user rule cannot read directly", head, mem, head),
+    diags_.error("E060", e.loc, fmt::format("'{}.{}' is a property of each '{}' event, which a per-user rule cannot read directly", head, mem, head),
                  fmt::format("use an aggregate such as sum({0}.{1}), max({0}.{1}) or avg({0}.{1})", head, mem));
     return std::nullopt;
   }
   auto out_ref = [&](std::vector<std::pair<std::string, std::pair<Op, Type>>> members, int index) -> std::optional<ir::Expr> {
     if (scope.ctx != Context::Segment) {
-      diags_.error(e.loc, fmt::format("'{}' is {}, and can only be used in a segment", head,
+      diags_.error("E060", e.loc, fmt::format("'{}' is {}, and can only be used in a segment", head,
                                       score_index_.count(head) ? "a score" : "a grade"),
                    "scores are computed independently of each other; combine them in a 'segment'");
       return std::nullopt;
@@ -170,7 +174,7 @@ std::optional<ir::Expr> Checker::qualified(const Expr& e, const Scope& scope) {
       names.push_back(n);
     }
     auto m = closest_match(mem, names);
-    diags_.error(e.member_loc, fmt::format("'{}' has no '{}'", head, mem),
+    diags_.error("E011", e.member_loc, fmt::format("'{}' has no '{}'", head, mem),
                  m ? fmt::format("did you mean '{}'?", *m) : fmt::format("use one of: {}", fmt::join(names, ", ")));
     return std::nullopt;
   };
@@ -185,7 +189,7 @@ std::optional<ir::Expr> Checker::qualified(const Expr& e, const Scope& scope) {
   for (auto* s : scores_) heads.push_back(s->name);
   for (auto* g : grades_) heads.push_back(g->name);
   auto m = closest_match(head, heads);
-  diags_.error(e.loc, fmt::format("unknown name '{}'", head), m ? fmt::format("did you mean '{}'?", *m) : "");
+  diags_.error("E012", e.loc, fmt::format("unknown name '{}'", head), m ? fmt::format("did you mean '{}'?", *m) : "");
   return std::nullopt;
 }
 
@@ -197,11 +201,11 @@ std::optional<ir::Expr> Checker::list(const Expr& e, const Scope& scope) {
     auto v = expr(*a, scope);
     if (!v) return std::nullopt;
     if (v->op != Op::Const) {
-      diags_.error(a->loc, "list elements must be constants");
+      diags_.error("E024", a->loc, "list elements must be constants");
       return std::nullopt;
     }
     if (elem != Type::Null && v->type != elem) {
-      diags_.error(a->loc, fmt::format("this list mixes {} and {} elements", type_str(elem), type_str(v->type)));
+      diags_.error("E024", a->loc, fmt::format("this list mixes {} and {} elements", type_str(elem), type_str(v->type)));
       return std::nullopt;
     }
     elem = v->type;
@@ -213,7 +217,7 @@ std::optional<ir::Expr> Checker::list(const Expr& e, const Scope& scope) {
 
 bool Checker::reject_list(const ir::Expr& v, const Expr& e) {
   if (v.op == Op::ListLit) {
-    diags_.error(e.loc, "a list can only be used after 'in'", "write 'x in [\"a\", \"b\"]'");
+    diags_.error("E024", e.loc, "a list can only be used after 'in'", "write 'x in [\"a\", \"b\"]'");
     return true;
   }
   return false;
@@ -224,13 +228,13 @@ std::optional<ir::Expr> Checker::unary(const Expr& e, const Scope& scope) {
   if (!a || reject_list(*a, *e.args[0])) return std::nullopt;
   if (e.op == "not") {
     if (a->type != Type::Bool) {
-      diags_.error(e.args[0]->loc, fmt::format("'not' needs true or false, but this is a {}", type_str(a->type)));
+      diags_.error("E020", e.args[0]->loc, fmt::format("'not' needs true or false, but this is a {}", type_str(a->type)));
       return std::nullopt;
     }
     return b_.node(Op::Not, Type::Bool, {std::move(*a)});
   }
   if (a->type != Type::Number && a->type != Type::Duration) {
-    diags_.error(e.loc, fmt::format("cannot negate a {}", type_str(a->type)));
+    diags_.error("E020", e.loc, fmt::format("cannot negate a {}", type_str(a->type)));
     return std::nullopt;
   }
   Type t = a->type;
@@ -277,15 +281,16 @@ std::optional<ir::Expr> Checker::binary(const Expr& e, const Scope& scope) {
     for (int i = 0; i < 2; ++i) {
       Type t = i == 0 ? ta : tb;
       if (t != Type::Bool) {
-        diags_.error(e.args[i]->loc, fmt::format("'{}' needs true or false on both sides, but this is a {}", op, type_str(t)));
+        diags_.error("E020", e.args[i]->loc, fmt::format("'{}' needs true or false on both sides, but this is a {}", op, type_str(t)));
         return std::nullopt;
       }
     }
+    lint_logic(e, irop, *a, *b, scope);
     return b_.node(irop, Type::Bool, {std::move(*a), std::move(*b)});
   }
   if (op == "??") {
     if (ta != tb && ta != Type::Null && tb != Type::Null) {
-      diags_.error(whole(e), fmt::format("'\?\?' needs the same type on both sides, but got {} and {}", type_str(ta), type_str(tb)),
+      diags_.error("E020", whole(e), fmt::format("'\?\?' needs the same type on both sides, but got {} and {}", type_str(ta), type_str(tb)),
                    ta == Type::Timestamp || tb == Type::Timestamp ? "both sides must be timestamps, like 'last(login) ?? signed_up'" : "");
       return std::nullopt;
     }
@@ -296,7 +301,7 @@ std::optional<ir::Expr> Checker::binary(const Expr& e, const Scope& scope) {
   if (comparison) {
     if (ta == Type::Null || tb == Type::Null) {
       const Expr& other = ta == Type::Null ? *e.args[1] : *e.args[0];
-      diags_.error(whole(e), "a comparison with null is always false",
+      diags_.error("E023", whole(e), "a comparison with null is always false",
                    fmt::format("test for a missing value with 'not has({0})', or give a default with '{0} ?? ...'",
                                describe(other)));
       return std::nullopt;
@@ -310,18 +315,19 @@ std::optional<ir::Expr> Checker::binary(const Expr& e, const Scope& scope) {
         hint = "write the number without quotes, or the text in quotes, so both sides have the same type";
       else if (ta == Type::StringList || tb == Type::StringList)
         hint = "to test whether a list holds a value, write '\"value\" in list'";
-      diags_.error(whole(e), fmt::format("cannot compare a {} with a {}", type_str(ta), type_str(tb)), hint);
+      diags_.error("E020", whole(e), fmt::format("cannot compare a {} with a {}", type_str(ta), type_str(tb)), hint);
       return std::nullopt;
     }
     if (ordered && !is_numeric_like(ta)) {
-      diags_.error(whole(e), fmt::format("'{}' compares numbers, durations or timestamps, not {}s", op, type_str(ta)));
+      diags_.error("E020", whole(e), fmt::format("'{}' compares numbers, durations or timestamps, not {}s", op, type_str(ta)));
       return std::nullopt;
     }
     if (ta == Type::StringList) {
-      diags_.error(whole(e), "lists cannot be compared", "test membership with 'in', or the size with len()");
+      diags_.error("E020", whole(e), "lists cannot be compared", "test membership with 'in', or the size with len()");
       return std::nullopt;
     }
     if (!check_tier_name(*a, *b, *e.args[1]) || !check_tier_name(*b, *a, *e.args[0])) return std::nullopt;
+    lint_comparison(e, irop, *a, *b, scope);
     return b_.node(irop, Type::Bool, {std::move(*a), std::move(*b)});
   }
   auto t = arithmetic_type(op, ta, tb);
@@ -329,7 +335,7 @@ std::optional<ir::Expr> Checker::binary(const Expr& e, const Scope& scope) {
     std::string hint;
     if (ta == Type::String || tb == Type::String) hint = "text cannot be used in arithmetic";
     else if (ta == Type::Timestamp && tb == Type::Number) hint = "add a duration to a timestamp, like 'signed_up + 30d'";
-    diags_.error(whole(e), fmt::format("cannot apply '{}' to a {} and a {}", op, type_str(ta), type_str(tb)), hint);
+    diags_.error("E020", whole(e), fmt::format("cannot apply '{}' to a {} and a {}", op, type_str(ta), type_str(tb)), hint);
     return std::nullopt;
   }
   return b_.node(irop, *t, {std::move(*a), std::move(*b)});
@@ -355,11 +361,11 @@ bool Checker::check_tier_name(const ir::Expr& ref, const ir::Expr& text, const E
   }
   const char* what = ref.op == Op::ScoreTier ? "tier" : "letter";
   if (names.empty()) {
-    diags_.error(whole(text_ast), fmt::format("'{}' has no {}s", owner, what));
+    diags_.error("E018", whole(text_ast), fmt::format("'{}' has no {}s", owner, what));
     return false;
   }
   auto m = closest_match(want, names);
-  diags_.error(whole(text_ast), fmt::format("'{}' has no {} '{}'", owner, what, want),
+  diags_.error("E018", whole(text_ast), fmt::format("'{}' has no {} '{}'", owner, what, want),
                m ? fmt::format("did you mean '{}'?", *m) : fmt::format("its {}s are {}", what, fmt::join(names, ", ")));
   return false;
 }
@@ -373,7 +379,7 @@ std::optional<ir::Expr> Checker::in(const Expr& e, const Scope& scope) {
   if (b->op == Op::ListLit) {
     Type elem = b->args.empty() ? a->type : b->args[0].type;
     if (elem != a->type) {
-      diags_.error(whole(e), fmt::format("cannot look for a {} in a list of {}s", type_str(a->type), type_str(elem)));
+      diags_.error("E020", whole(e), fmt::format("cannot look for a {} in a list of {}s", type_str(a->type), type_str(elem)));
       return std::nullopt;
     }
     ir::Expr out;
@@ -386,14 +392,14 @@ std::optional<ir::Expr> Checker::in(const Expr& e, const Scope& scope) {
   }
   if (b->type == Type::StringList) {
     if (a->type != Type::String) {
-      diags_.error(whole(e), fmt::format("a list<string> holds strings, not {}s", type_str(a->type)));
+      diags_.error("E020", whole(e), fmt::format("a list<string> holds strings, not {}s", type_str(a->type)));
       return std::nullopt;
     }
     ir::Expr out = b_.node(Op::ListContains, Type::Bool, {std::move(*a), std::move(*b)});
     out.index = negated;
     return out;
   }
-  diags_.error(e.args[1]->loc, fmt::format("'in' needs a list on its right, but this is a {}", type_str(b->type)),
+  diags_.error("E020", e.args[1]->loc, fmt::format("'in' needs a list on its right, but this is a {}", type_str(b->type)),
                "write 'x in [\"a\", \"b\"]', or use a list<string> attribute");
   return std::nullopt;
 }

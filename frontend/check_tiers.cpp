@@ -14,11 +14,11 @@ void Checker::check_scale(const ScaleSpec& sc, ir::Score& out) {
     auto hi = constant(r.hi.get(), Type::Number, "the high end of the range", r.loc);
     if (!lo || !hi) return false;
     if (*lo != std::floor(*lo) || *hi != std::floor(*hi)) {
-      diags_.error(r.loc, "a scaled score's range must be whole numbers, like 1..10");
+      diags_.error("E035", r.loc, "a scaled score's range must be whole numbers, like 1..10");
       return false;
     }
     if (*lo >= *hi) {
-      diags_.error(r.loc, fmt::format("the range {}..{} is empty: its low end must be below its high end",
+      diags_.error("E035", r.loc, fmt::format("the range {}..{} is empty: its low end must be below its high end",
                                       format_number(*lo), format_number(*hi)));
       return false;
     }
@@ -28,14 +28,14 @@ void Checker::check_scale(const ScaleSpec& sc, ir::Score& out) {
   };
   if (sc.kind == "linear") {
     if (!sc.to) {
-      diags_.error(sc.loc, "a linear scale needs a target range", "write 'scale linear 0..100 to 1..10'");
+      diags_.error("E035", sc.loc, "a linear scale needs a target range", "write 'scale linear 0..100 to 1..10'");
       return;
     }
     auto lo = constant(sc.from.lo.get(), Type::Number, "the low end of the raw range", sc.from.loc);
     auto hi = constant(sc.from.hi.get(), Type::Number, "the high end of the raw range", sc.from.loc);
     if (!lo || !hi) return;
     if (*lo >= *hi) {
-      diags_.error(sc.from.loc, fmt::format("the raw range {}..{} is empty: its low end must be below its high end",
+      diags_.error("E035", sc.from.loc, fmt::format("the raw range {}..{} is empty: its low end must be below its high end",
                                             format_number(*lo), format_number(*hi)));
       return;
     }
@@ -44,7 +44,7 @@ void Checker::check_scale(const ScaleSpec& sc, ir::Score& out) {
     out.scale = {ir::ScaleKind::Linear, *lo, *hi, a, b};
   } else if (sc.kind == "percentile") {
     if (sc.to) {
-      diags_.error(sc.to->loc, "a percentile scale has one range, the target", "write 'scale percentile 1..10'");
+      diags_.error("E035", sc.to->loc, "a percentile scale has one range, the target", "write 'scale percentile 1..10'");
       return;
     }
     int64_t a, b;
@@ -52,7 +52,7 @@ void Checker::check_scale(const ScaleSpec& sc, ir::Score& out) {
     out.scale = {ir::ScaleKind::Percentile, 0, 0, a, b};
   } else {
     auto m = closest_match(sc.kind, {"linear", "percentile"});
-    diags_.error(sc.kind_loc, fmt::format("unknown scale '{}'", sc.kind),
+    diags_.error("E015", sc.kind_loc, fmt::format("unknown scale '{}'", sc.kind),
                  m ? fmt::format("did you mean '{}'?", *m)
                    : "use 'scale linear 0..100 to 1..10' or 'scale percentile 1..10'");
   }
@@ -65,7 +65,7 @@ std::vector<ir::Tier> Checker::check_tiers(const TierList& tl, const ir::Scale& 
   bool ok = true;
   for (const auto& t : tl.tiers) {
     if (!names.insert(t.name).second) {
-      diags_.error(t.loc, fmt::format("{} '{}' appears twice in '{}'", what, t.name, owner));
+      diags_.error("E017", t.loc, fmt::format("{} '{}' appears twice in '{}'", what, t.name, owner));
       ok = false;
     }
     ir::Tier out;
@@ -81,7 +81,7 @@ std::vector<ir::Tier> Checker::check_tiers(const TierList& tl, const ir::Scale& 
       auto hi = constant(t.range->hi.get(), Type::Number, "the high end of the range", t.range->loc);
       if (!lo || !hi) { ok = false; continue; }
       if (*lo > *hi) {
-        diags_.error(t.range->loc, fmt::format("the range {}..{} is empty", format_number(*lo), format_number(*hi)));
+        diags_.error("E035", t.range->loc, fmt::format("the range {}..{} is empty", format_number(*lo), format_number(*hi)));
         ok = false;
         continue;
       }
@@ -100,7 +100,7 @@ std::vector<ir::Tier> Checker::check_tiers(const TierList& tl, const ir::Scale& 
   // A catch-all anywhere but last hides the tiers after it.
   for (size_t i = 0; i + 1 < tiers.size(); ++i) {
     if (tiers[i].kind == ir::Tier::CatchAll) {
-      diags_.error(tier_loc(i + 1), fmt::format("{} '{}' can never be reached", what, tiers[i + 1].name),
+      diags_.error("E032", tier_loc(i + 1), fmt::format("{} '{}' can never be reached", what, tiers[i + 1].name),
                    fmt::format("'{}' has no threshold, so it takes every value; put it last", tiers[i].name));
       return tiers;
     }
@@ -110,7 +110,7 @@ std::vector<ir::Tier> Checker::check_tiers(const TierList& tl, const ir::Scale& 
   if (!integer_scale) {
     for (size_t i = 0; i < tiers.size(); ++i) {
       if (tiers[i].kind == ir::Tier::Range) {
-        diags_.error(tier_loc(i), fmt::format("{} '{}' uses a range, but '{}' is not scaled to whole numbers", what, tiers[i].name, owner),
+        diags_.error("E033", tier_loc(i), fmt::format("{} '{}' uses a range, but '{}' is not scaled to whole numbers", what, tiers[i].name, owner),
                      std::string(what) == "letter" ? "grades add up points; give letters thresholds, like 'A >= 40'"
                                                    : "use thresholds like 'hot >= 70', or add 'scale linear 0..100 to 1..10'");
         return tiers;
@@ -119,14 +119,14 @@ std::vector<ir::Tier> Checker::check_tiers(const TierList& tl, const ir::Scale& 
     // Thresholds over real numbers: they must strictly decrease, and the last tier must catch the rest.
     for (size_t i = 1; i < tiers.size(); ++i) {
       if (tiers[i].kind == ir::Tier::Threshold && tiers[i].min >= tiers[i - 1].min) {
-        diags_.error(tier_loc(i), fmt::format("{} '{}' can never be reached", what, tiers[i].name),
+        diags_.error("E032", tier_loc(i), fmt::format("{} '{}' can never be reached", what, tiers[i].name),
                      fmt::format("'{}' above it already takes every value >= {}; order thresholds from high to low",
                                  tiers[i - 1].name, format_number(tiers[i - 1].min)));
         return tiers;
       }
     }
     if (tiers.back().kind != ir::Tier::CatchAll) {
-      diags_.error(tier_loc(tiers.size() - 1),
+      diags_.error("E030", tier_loc(tiers.size() - 1),
                    fmt::format("values below {} have no {}", format_number(tiers.back().min), what),
                    fmt::format("end with a catch-all {} that has no threshold, like '{}'", what,
                                std::string(what) == "letter" ? "F" : "cold"));
@@ -135,7 +135,7 @@ std::vector<ir::Tier> Checker::check_tiers(const TierList& tl, const ir::Scale& 
   }
 
   if (scale.b - scale.a > 100000) {
-    diags_.error(tl.loc, "the scaled range is too wide to check its tiers", "scale to at most 100000 values");
+    diags_.error("E035", tl.loc, "the scaled range is too wide to check its tiers", "scale to at most 100000 values");
     return tiers;
   }
   std::vector<int> hits(tiers.size(), 0);
@@ -149,7 +149,7 @@ std::vector<ir::Tier> Checker::check_tiers(const TierList& tl, const ir::Scale& 
       if (!match) continue;
       if (t.kind == ir::Tier::Range) {
         if (++range_claims == 2) {
-          diags_.error(tier_loc(i), fmt::format("{}s '{}' and '{}' overlap: both claim {}", what,
+          diags_.error("E031", tier_loc(i), fmt::format("{}s '{}' and '{}' overlap: both claim {}", what,
                                                 tiers[first_range].name, t.name, v));
           return tiers;
         }
@@ -164,7 +164,7 @@ std::vector<ir::Tier> Checker::check_tiers(const TierList& tl, const ir::Scale& 
     std::string list;
     for (size_t i = 0; i < gaps.size() && i < 5; ++i) list += (i ? ", " : "") + std::to_string(gaps[i]);
     if (gaps.size() > 5) list += ", ...";
-    diags_.error(tl.loc, fmt::format("the {}s of '{}' leave a gap: {} {} {} no {}", what, owner,
+    diags_.error("E030", tl.loc, fmt::format("the {}s of '{}' leave a gap: {} {} {} no {}", what, owner,
                                      gaps.size() == 1 ? "score" : "scores", list, gaps.size() == 1 ? "has" : "have", what),
                  fmt::format("the scale gives every whole number from {} to {}; cover them all, or end with a catch-all", scale.a, scale.b));
   }
@@ -173,7 +173,7 @@ std::vector<ir::Tier> Checker::check_tiers(const TierList& tl, const ir::Scale& 
       std::string why = tiers[i].kind == ir::Tier::CatchAll
                             ? "the tiers above it already cover every score"
                             : fmt::format("scores go from {} to {}, and the tiers above take all it could match", scale.a, scale.b);
-      diags_.error(tier_loc(i), fmt::format("{} '{}' can never be reached", what, tiers[i].name), why);
+      diags_.error("E032", tier_loc(i), fmt::format("{} '{}' can never be reached", what, tiers[i].name), why);
     }
   }
   return tiers;

@@ -17,7 +17,14 @@ std::optional<ir::Program> Checker::run() {
   for (auto* s : scores_) check_score(*s);
   for (auto* g : grades_) check_grade(*g);
   for (size_t i = 0; i < segments_.size(); ++i) check_segment(*segments_[i], static_cast<int>(i));
+  flush_pending(0);
+  // Warnings only once the file checks: after a syntax error the recovered rules are
+  // not what the author wrote, and a typo in an event name would make the event "unused".
   if (diags_.has_errors()) return std::nullopt;
+  for (const auto* s : empty_scores_)
+    warn("W001", s->loc, fmt::format("score '{}' has no rules, so every user scores 0", s->name), "");
+  lint_unused();
+  for (auto& w : warnings_) diags_.warning(w.code, w.loc, std::move(w.message), std::move(w.hint));
   return b_.finish();
 }
 
@@ -25,7 +32,7 @@ std::optional<Type> Checker::field_type(const Field& f) {
   if (auto t = ir::type_from_name(f.type_text)) return t;
   std::vector<std::string> names = {"string", "number", "bool", "timestamp", "duration", "list<string>"};
   auto m = closest_match(f.type_text, names);
-  diags_.error(f.type_loc, fmt::format("unknown type '{}'", f.type_text),
+  diags_.error("E014", f.type_loc, fmt::format("unknown type '{}'", f.type_text),
                m ? fmt::format("did you mean '{}'?", *m)
                  : "the types are string, number, bool, timestamp, duration and list<string>");
   return std::nullopt;
@@ -40,7 +47,7 @@ void Checker::collect_schema() {
       std::set<std::string> seen;
       for (auto& f : ev.fields) {
         if (!seen.insert(f.name).second) {
-          diags_.error(f.loc, fmt::format("property '{}' is declared twice in event '{}'", f.name, ev.name));
+          diags_.error("E017", f.loc, fmt::format("property '{}' is declared twice in event '{}'", f.name, ev.name));
           continue;
         }
         auto t = field_type(f);
@@ -54,7 +61,7 @@ void Checker::collect_schema() {
         bool same = old.size() == props.size();
         for (size_t i = 0; same && i < old.size(); ++i) same = old[i].name == props[i].name && old[i].type == props[i].type;
         if (!same) {
-          diags_.error(ev.loc, fmt::format("event '{}' is declared again with different properties", ev.name),
+          diags_.error("E017", ev.loc, fmt::format("event '{}' is declared again with different properties", ev.name),
                        fmt::format("the first declaration is at {}", where(event_locs_[ev.name])));
         }
         continue;
@@ -69,7 +76,7 @@ void Checker::collect_schema() {
         int existing = schema.find_attr(f.name);
         if (existing >= 0) {
           if (t && schema.profile[existing].type != *t)
-            diags_.error(f.loc, fmt::format("profile attribute '{}' is declared again with type {} (it was {})", f.name,
+            diags_.error("E017", f.loc, fmt::format("profile attribute '{}' is declared again with type {} (it was {})", f.name,
                                             type_str(*t), type_str(schema.profile[existing].type)),
                          fmt::format("the first declaration is at {}", where(attr_locs[f.name])));
           continue;
@@ -89,7 +96,7 @@ std::string Checker::where(Loc l) const {
 void Checker::declare(const std::string& name, Loc loc, const char* what) {
   auto it = top_names_.find(name);
   if (it != top_names_.end()) {
-    diags_.error(loc, fmt::format("'{}' is already defined as a {}", name, it->second.second),
+    diags_.error("E017", loc, fmt::format("'{}' is already defined as a {}", name, it->second.second),
                  fmt::format("the other definition is at {}; names of constants, scores, grades and segments must be unique",
                              where(it->second.first)));
     return;
@@ -134,7 +141,7 @@ std::optional<ir::Expr> Checker::check_const(const std::string& name, Loc use) {
     std::string chain;
     auto from = std::find(const_stack_.begin(), const_stack_.end(), name);
     for (auto it = from; it != const_stack_.end(); ++it) chain += *it + " -> ";
-    diags_.error(use, fmt::format("constant '{}' is defined in terms of itself: {}{}", name, chain, name));
+    diags_.error("E040", use, fmt::format("constant '{}' is defined in terms of itself: {}{}", name, chain, name));
     info.state = ConstInfo::Failed;
     return std::nullopt;
   }
@@ -143,12 +150,12 @@ std::optional<ir::Expr> Checker::check_const(const std::string& name, Loc use) {
   auto v = expr(*info.decl->value, {Context::Const});
   const_stack_.pop_back();
   if (v && v->op != Op::Const && v->op != Op::ListLit) {
-    diags_.error(info.decl->value->loc, fmt::format("the value of constant '{}' is not a constant", name),
+    diags_.error("E041", info.decl->value->loc, fmt::format("the value of constant '{}' is not a constant", name),
                  "constants are made of literals, other constants and functions");
     v.reset();
   }
   if (v && v->op == Op::Const && !v->valid && v->type != Type::Null) {
-    diags_.error(whole(*info.decl->value), fmt::format("the value of constant '{}' is null", name),
+    diags_.error("E042", whole(*info.decl->value), fmt::format("the value of constant '{}' is null", name),
                  "a division by zero, or a function outside its domain such as log(0) or sqrt(-1)");
     v.reset();
   }
@@ -163,20 +170,20 @@ std::optional<ir::Expr> Checker::check_const(const std::string& name, Loc use) {
 
 std::optional<double> Checker::constant(const Expr* e, Type want, const char* what, Loc fallback) {
   if (!e) {
-    diags_.error(fallback, fmt::format("{} is missing", what));
+    diags_.error("E044", fallback, fmt::format("{} is missing", what));
     return std::nullopt;
   }
   auto v = expr(*e, {Context::Const});
   if (!v) return std::nullopt;
   if (v->op != Op::Const || !v->valid) {
-    diags_.error(e->loc, fmt::format("{} must be a constant", what));
+    diags_.error("E041", e->loc, fmt::format("{} must be a constant", what));
     return std::nullopt;
   }
   if (v->type != want) {
     std::string hint;
     if (want == Type::Duration && v->type == Type::Number)
       hint = fmt::format("write a duration with a unit, like {}d", format_number(v->value));
-    diags_.error(e->loc, fmt::format("{} must be a {}, not a {}", what, type_str(want), type_str(v->type)), hint);
+    diags_.error("E043", e->loc, fmt::format("{} must be a {}, not a {}", what, type_str(want), type_str(v->type)), hint);
     return std::nullopt;
   }
   return v->value;
@@ -185,7 +192,7 @@ std::optional<double> Checker::constant(const Expr* e, Type want, const char* wh
 std::optional<double> Checker::positive(const Expr* e, Type want, const char* what, Loc fallback) {
   auto v = constant(e, want, what, fallback);
   if (v && *v <= 0) {
-    diags_.error(whole(*e), fmt::format("{} must be greater than zero", what));
+    diags_.error("E044", whole(*e), fmt::format("{} must be greater than zero", what));
     return std::nullopt;
   }
   return v;
@@ -198,28 +205,32 @@ void Checker::check_score(ScoreDecl& s) {
   if (s.decay) {
     const auto& d = *s.decay;
     if (d.kind == "none") {
-      if (d.param) diags_.error(d.param->loc, "'decay none' takes no duration");
+      if (d.param) diags_.error("E044", d.param->loc, "'decay none' takes no duration");
     } else if (d.kind == "half_life" || d.kind == "linear") {
       out.decay = d.kind == "linear" ? ir::DecayKind::Linear : ir::DecayKind::HalfLife;
       if (auto v = positive(d.param.get(), Type::Duration, d.kind == "linear" ? "the linear decay length" : "the half-life", d.kind_loc))
         out.decay_param = *v;
     } else {
       auto m = closest_match(d.kind, {"none", "half_life", "linear"});
-      diags_.error(d.kind_loc, fmt::format("unknown decay '{}'", d.kind),
+      diags_.error("E015", d.kind_loc, fmt::format("unknown decay '{}'", d.kind),
                    m ? fmt::format("did you mean '{}'?", *m) : "use 'decay none', 'decay half_life 30d' or 'decay linear 90d'");
     }
   }
   if (s.window) {
     if (auto v = positive(s.window.get(), Type::Duration, "the window", s.window_loc)) out.window = *v;
   }
+  const_weights_.clear();
   for (auto& r : s.on_rules) check_on_rule(r, s, index);
   for (auto& w : s.when_rules) {
-    if (auto t = user_term(w, s.name)) out.terms.push_back(std::move(*t));
+    if (auto t = user_term(w, s.name)) {
+      lint_user_term(*t, out.terms, w);
+      out.terms.push_back(std::move(*t));
+    }
   }
   if (s.scale) check_scale(*s.scale, out);
   if (s.tiers) out.tiers = check_tiers(*s.tiers, out.scale, "tier", s.name);
-  if (s.on_rules.empty() && s.when_rules.empty())
-    diags_.warning(s.loc, fmt::format("score '{}' has no rules, so every user scores 0", s.name));
+  lint_weights(out);
+  if (s.on_rules.empty() && s.when_rules.empty()) empty_scores_.push_back(&s);
 }
 
 std::string Checker::rule_label(const std::string& owner, Loc l) {
@@ -240,11 +251,12 @@ void Checker::check_on_rule(OnRule& r, const ScoreDecl& s, int score) {
     std::vector<std::string> names;
     for (auto& e : schema.events) names.push_back(e.name);
     auto m = closest_match(r.event, names);
-    diags_.error(r.event_loc, fmt::format("unknown event '{}'", r.event),
+    diags_.error("E010", r.event_loc, fmt::format("unknown event '{}'", r.event),
                  m ? fmt::format("did you mean '{}'?", *m)
                    : fmt::format("declare it first: event {} {{ ... }}", r.event));
     return;
   }
+  used_events_.insert(ev);
   ir::EventRule rule;
   rule.id = static_cast<int>(b_.program().rules.size());
   rule.event = ev;
@@ -265,11 +277,12 @@ void Checker::check_on_rule(OnRule& r, const ScoreDecl& s, int score) {
   if (!r.weight) return;  // reported by the parser
   auto w = weight(*r.weight, scope);
   if (!w) ok = false; else rule.weight = std::move(*w);
+  if (w && w->op == Op::Const && w->valid) const_weights_.push_back({weight_loc(*r.weight), w->value, false});
   bool have_count_limit = false;
   for (auto& m : r.modifiers) {
     switch (m.kind) {
       case ModifierKind::Cap: {
-        if (rule.cap > 0) diags_.error(m.loc, "this rule has more than one cap");
+        if (rule.cap > 0) diags_.error("E004", m.loc, "this rule has more than one cap");
         auto v = positive(m.amount.get(), Type::Number, "the cap", m.loc);
         if (!v) { ok = false; break; }
         rule.cap = *v;
@@ -285,7 +298,7 @@ void Checker::check_on_rule(OnRule& r, const ScoreDecl& s, int score) {
       case ModifierKind::Limit:
       case ModifierKind::Once: {
         if (have_count_limit) {
-          diags_.error(m.loc, "this rule has more than one count limit", "use either 'once' or 'limit N'");
+          diags_.error("E004", m.loc, "this rule has more than one count limit", "use either 'once' or 'limit N'");
           break;
         }
         have_count_limit = true;
@@ -295,7 +308,7 @@ void Checker::check_on_rule(OnRule& r, const ScoreDecl& s, int score) {
           auto v = positive(m.amount.get(), Type::Number, "the limit", m.loc);
           if (!v) { ok = false; break; }
           if (*v != std::floor(*v)) {
-            diags_.error(m.amount->loc, "the limit must be a whole number of events");
+            diags_.error("E044", m.amount->loc, "the limit must be a whole number of events");
             ok = false;
             break;
           }
@@ -312,7 +325,9 @@ void Checker::check_on_rule(OnRule& r, const ScoreDecl& s, int score) {
       }
     }
   }
-  if (ok) b_.program().rules.push_back(std::move(rule));
+  if (!ok) return;
+  lint_event_rule(rule, r);
+  b_.program().rules.push_back(std::move(rule));
 }
 
 std::optional<ir::UserTerm> Checker::user_term(WhenRule& w, const std::string& owner) {
@@ -321,6 +336,7 @@ std::optional<ir::UserTerm> Checker::user_term(WhenRule& w, const std::string& o
   auto c = condition(*w.cond, scope);
   auto wt = weight(*w.weight, scope);
   if (!c || !wt) return std::nullopt;
+  if (wt->op == Op::Const && wt->valid) const_weights_.push_back({weight_loc(*w.weight), wt->value, true});
   ir::UserTerm t;
   t.label = rule_label(owner, w.loc);
   t.where = where(w.loc);
@@ -329,14 +345,17 @@ std::optional<ir::UserTerm> Checker::user_term(WhenRule& w, const std::string& o
   return t;
 }
 
-std::optional<ir::Expr> Checker::condition(const Expr& e, const Scope& scope) {
+std::optional<ir::Expr> Checker::condition(const Expr& e, const Scope& scope, const char* what) {
+  size_t mark = pending_.size();
   auto c = expr(e, scope);
+  if (!c || c->type != Type::Bool) pending_.resize(mark);
   if (!c) return std::nullopt;
   if (c->type != Type::Bool) {
-    diags_.error(e.loc, fmt::format("a condition must be true or false, but this is a {}", type_str(c->type)),
+    diags_.error("E021", e.loc, fmt::format("a condition must be true or false, but this is a {}", type_str(c->type)),
                  c->type == Type::Number ? "compare it with something, like 'x > 0'" : "");
     return std::nullopt;
   }
+  lint_condition(e, *c, mark, what);
   return c;
 }
 
@@ -345,7 +364,7 @@ std::optional<ir::Expr> Checker::weight(Weight& w, const Scope& scope) {
   auto v = expr(*w.expr, scope);
   if (!v) return std::nullopt;
   if (v->type != Type::Number) {
-    diags_.error(w.expr->loc, fmt::format("a weight must be a number, but this is a {}", type_str(v->type)),
+    diags_.error("E022", w.expr->loc, fmt::format("a weight must be a number, but this is a {}", type_str(v->type)),
                  v->type == Type::Duration ? "divide a duration by a unit to get a number of days or hours, like '(as_of - signed_up) / 1d'"
                                            : "a weight is a number of points, like '+5' or '+ amount * 0.01'");
     return std::nullopt;
@@ -359,14 +378,14 @@ void Checker::check_grade(GradeDecl& g) {
   for (auto& w : g.when_rules)
     if (auto t = user_term(w, g.name)) out.terms.push_back(std::move(*t));
   if (!g.letters) {
-    diags_.error(g.loc, fmt::format("grade '{}' has no letters", g.name), "add 'letters { A >= 40, B >= 30, C >= 20, D >= 10, F }'");
+    diags_.error("E034", g.loc, fmt::format("grade '{}' has no letters", g.name), "add 'letters { A >= 40, B >= 30, C >= 20, D >= 10, F }'");
     return;
   }
   out.letters = check_tiers(*g.letters, {}, "letter", g.name);
 }
 
 void Checker::check_segment(SegmentDecl& s, int index) {
-  auto c = condition(*s.cond, {Context::Segment, -1, index});
+  auto c = condition(*s.cond, {Context::Segment, -1, index}, "segment");
   if (c) b_.program().segments[index].cond = std::move(*c);
 }
 

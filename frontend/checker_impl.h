@@ -1,10 +1,12 @@
 // The checker's internals, shared by its source files: checker.cpp (declarations,
 // scores, grades, segments), check_tiers.cpp (scales, tiers, letters), check_expr.cpp
-// (names, operators, types) and check_call.cpp (functions and aggregates).
+// (names, operators, types), check_call.cpp (functions and aggregates) and
+// check_lint.cpp (warnings: unused declarations, rules that never apply, ...).
 #pragma once
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -49,6 +51,15 @@ inline bool is_numeric_like(Type t) { return t == Type::Number || t == Type::Dur
 // Where an error about a whole expression points: all of it, when it is on one line.
 inline Loc whole(const Expr& e) { return e.range.valid() ? e.range : e.loc; }
 
+// A weight, sign included ("+500"), when it is on one line.
+inline Loc weight_loc(const Weight& w) {
+  Loc l = w.loc;
+  if (!w.expr) return l;
+  Loc r = whole(*w.expr);
+  if (l.valid() && r.valid() && r.file == l.file && r.line == l.line && r.col >= l.col) l.length = r.col + r.length - l.col;
+  return l;
+}
+
 class Checker {
  public:
   Checker(std::vector<Module>& modules, const SourceManager& sources, Diagnostics& diags)
@@ -88,7 +99,8 @@ class Checker {
 
   std::optional<ir::UserTerm> user_term(WhenRule& w, const std::string& owner);
 
-  std::optional<ir::Expr> condition(const Expr& e, const Scope& scope);
+  // `what` names the owner in warnings about a constant condition: "rule", "segment".
+  std::optional<ir::Expr> condition(const Expr& e, const Scope& scope, const char* what = "rule");
 
   std::optional<ir::Expr> weight(Weight& w, const Scope& scope);
 
@@ -150,6 +162,48 @@ class Checker {
   bool is_aggregate_call(const Expr& e, ir::AggKind kind, const Scope& scope);
 
   std::optional<ir::Expr> aggregate(const Expr& e, ir::AggKind kind, const Scope& scope);
+
+  // ----- warnings (check_lint.cpp) ---------------------------------------------------
+
+  // Structural equality of checked expressions (aggregates compare by slot).
+  static bool same(const ir::Expr& a, const ir::Expr& b);
+
+  // A comparison or and/or whose result is known without any data: kept as pending
+  // until the enclosing condition is known, see condition().
+  void lint_comparison(const Expr& e, Op op, const ir::Expr& a, const ir::Expr& b, const Scope& scope);
+
+  void lint_logic(const Expr& e, Op op, const ir::Expr& a, const ir::Expr& b, const Scope& scope);
+
+  // A condition that folded to a constant: the rule never applies, or always does.
+  void lint_condition(const Expr& e, const ir::Expr& c, size_t pending_mark, const char* what);
+
+  void flush_pending(size_t from);
+
+  // Event rules: a duplicate of an earlier rule; a cap the count limit keeps out of reach.
+  void lint_event_rule(const ir::EventRule& rule, const OnRule& r);
+
+  void lint_user_term(const ir::UserTerm& term, const std::vector<ir::UserTerm>& earlier, const WhenRule& w);
+
+  // Constant weights against the linear scale's raw range.
+  void lint_weights(const ir::Score& out);
+
+  // Declarations of the main file that nothing uses; at the end, without errors.
+  void lint_unused();
+
+  // Warnings wait for the end of the check: with errors, they are dropped (after a
+  // syntax error the recovered rules are not what the author wrote).
+  void warn(std::string_view code, Loc loc, std::string message, std::string hint);
+  std::vector<Diagnostic> warnings_;
+  std::vector<Diagnostic> pending_;  // W030 findings inside the condition being checked
+  std::set<int> used_events_, used_attrs_;
+  std::set<std::string> used_consts_;
+  std::vector<const ScoreDecl*> empty_scores_;
+  struct ConstWeight {
+    Loc loc;
+    double value;
+    bool per_user;
+  };
+  std::vector<ConstWeight> const_weights_;  // of the score being checked
 
   std::vector<Module>& modules_;
   const SourceManager& sources_;

@@ -63,7 +63,7 @@ class Loader {
   void load_import(const ImportDecl& imp, int from) {
     auto path = resolve(imp.path, from);
     if (!path) {
-      diags_.error(imp.loc, fmt::format("cannot find the imported file '{}'", imp.path),
+      diags_.error("E050", imp.loc, fmt::format("cannot find the imported file '{}'", imp.path),
                    "paths are relative to the importing file; the standard library is under \"stdlib/\"");
       return;
     }
@@ -71,14 +71,14 @@ class Loader {
     if (existing >= 0) {
       for (int f : in_progress_)
         if (f == existing) {
-          diags_.error(imp.loc, fmt::format("'{}' imports itself (through a cycle of imports)", imp.path));
+          diags_.error("E051", imp.loc, fmt::format("'{}' imports itself (through a cycle of imports)", imp.path));
           return;
         }
       return;  // already loaded: importing twice is harmless
     }
     auto text = read_file(path->key);
     if (!text) {
-      diags_.error(imp.loc, fmt::format("cannot read the imported file '{}'", imp.path));
+      diags_.error("E052", imp.loc, fmt::format("cannot read the imported file '{}'", imp.path));
       return;
     }
     load(sources_.add(path->display, std::move(*text), path->key));
@@ -94,7 +94,7 @@ class Loader {
 std::optional<ir::Program> compile_loaded(int file, SourceManager& sources, Diagnostics& diags,
                                           const CompileOptions& options) {
   if (sources.text(file).size() > kMaxRulesFileBytes) {
-    diags.error({}, fmt::format("'{}' is larger than {} MiB; that is not a rules file", sources.path(file), kMaxRulesFileBytes >> 20));
+    diags.error("E052", {}, fmt::format("'{}' is larger than {} MiB; that is not a rules file", sources.path(file), kMaxRulesFileBytes >> 20));
     return std::nullopt;
   }
   Loader loader(sources, diags, options);
@@ -123,7 +123,7 @@ std::optional<ir::Program> compile_file(const std::string& path, SourceManager& 
                                         const CompileOptions& options) {
   auto text = read_file(path);
   if (!text) {
-    diags.error({}, fmt::format("cannot read '{}': no such file", path));
+    diags.error("E052", {}, fmt::format("cannot read '{}': no such file", path));
     return std::nullopt;
   }
   std::error_code ec;

@@ -6,15 +6,16 @@
 
 namespace scorec::frontend {
 
-void Diagnostics::error(Loc loc, std::string message, std::string hint) {
-  diags_.push_back({Severity::Error, loc, std::move(message), std::move(hint)});
+void Diagnostics::error(std::string_view code, Loc loc, std::string message, std::string hint) {
+  diags_.push_back({Severity::Error, loc, std::move(message), std::move(hint), std::string(code)});
   ++errors_;
 }
-void Diagnostics::warning(Loc loc, std::string message, std::string hint) {
-  diags_.push_back({Severity::Warning, loc, std::move(message), std::move(hint)});
+void Diagnostics::warning(std::string_view code, Loc loc, std::string message, std::string hint) {
+  diags_.push_back({Severity::Warning, loc, std::move(message), std::move(hint), std::string(code)});
+  ++warnings_;
 }
 void Diagnostics::note(Loc loc, std::string message) {
-  diags_.push_back({Severity::Note, loc, std::move(message), {}});
+  diags_.push_back({Severity::Note, loc, std::move(message), {}, {}});
 }
 
 std::string render_one(const Diagnostic& d, const SourceManager& sources, bool color) {
@@ -24,18 +25,26 @@ std::string render_one(const Diagnostic& d, const SourceManager& sources, bool c
   const char* reset = color ? "\033[0m" : "";
   std::string out;
   if (d.loc.valid()) out += fmt::format("{}{}:{}:{}: {}", bold, sources.path(d.loc.file), d.loc.line, d.loc.col, reset);
-  out += fmt::format("{}{}:{} {}{}{}\n", color ? sev_color : "", sev, reset, bold, d.message, reset);
+  std::string code = d.code.empty() ? "" : "[" + d.code + "]";
+  out += fmt::format("{}{}{}:{} {}{}{}\n", color ? sev_color : "", sev, code, reset, bold, d.message, reset);
   if (d.loc.valid()) {
     std::string_view line = sources.line_text(d.loc.file, d.loc.line);
     std::string num = std::to_string(d.loc.line);
     std::string pad(num.size(), ' ');
     // Tabs are kept in the caret line so the caret stays under the spot.
+    // Columns count code points (the lexer decodes UTF-8): one blank per code point
+    // before the spot, so the caret stays under it after "é" or "€".
+    auto utf8_len = [](unsigned char c) { return c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1; };
     std::string caret;
-    for (int i = 0; i + 1 < d.loc.col && static_cast<size_t>(i) < line.size(); ++i)
+    size_t i = 0;
+    for (int cp = 1; cp < d.loc.col && i < line.size(); ++cp) {
       caret += line[i] == '\t' ? '\t' : ' ';
+      i += static_cast<size_t>(utf8_len(static_cast<unsigned char>(line[i])));
+    }
+    int rest = 0;
+    for (size_t k = i; k < line.size(); k += static_cast<size_t>(utf8_len(static_cast<unsigned char>(line[k])))) ++rest;
     int len = std::max(1, d.loc.length);
-    if (static_cast<size_t>(d.loc.col - 1) < line.size())
-      len = std::min<int>(len, static_cast<int>(line.size()) - (d.loc.col - 1));
+    if (rest > 0) len = std::min(len, rest);
     caret += '^';
     if (len > 1) caret += std::string(len - 1, '~');
     out += fmt::format(" {} | {}\n", num, line);
@@ -47,15 +56,19 @@ std::string render_one(const Diagnostic& d, const SourceManager& sources, bool c
   return out;
 }
 
-void Diagnostics::render(std::ostream& out, const SourceManager& sources, bool color) const {
-  std::vector<const Diagnostic*> sorted;
-  for (const auto& d : diags_) sorted.push_back(&d);
-  std::stable_sort(sorted.begin(), sorted.end(), [](const Diagnostic* a, const Diagnostic* b) {
+std::vector<const Diagnostic*> Diagnostics::sorted() const {
+  std::vector<const Diagnostic*> out;
+  for (const auto& d : diags_) out.push_back(&d);
+  std::stable_sort(out.begin(), out.end(), [](const Diagnostic* a, const Diagnostic* b) {
     if (a->loc.file != b->loc.file) return a->loc.file < b->loc.file;
     if (a->loc.line != b->loc.line) return a->loc.line < b->loc.line;
     return a->loc.col < b->loc.col;
   });
-  for (const auto* d : sorted) out << render_one(*d, sources, color);
+  return out;
+}
+
+void Diagnostics::render(std::ostream& out, const SourceManager& sources, bool color) const {
+  for (const auto* d : sorted()) out << render_one(*d, sources, color);
 }
 
 }  // namespace scorec::frontend

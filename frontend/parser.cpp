@@ -271,6 +271,7 @@ class FriendlyErrorStrategy : public antlr4::DefaultErrorStrategy {
   struct Message {
     Loc loc;
     std::string text, hint;
+    const char* code = "E001";  // E002 for characters and literals the lexer rejects
   };
 
   void report(antlr4::Parser* p, antlr4::Token* t, const antlr4::misc::IntervalSet& expected) {
@@ -283,7 +284,7 @@ class FriendlyErrorStrategy : public antlr4::DefaultErrorStrategy {
     Message m = explain(p, t, expected);
     quiet_lines_.insert(t->getLine());
     quiet_lines_.insert(static_cast<size_t>(m.loc.line));
-    diags_.error(m.loc, m.text, m.hint);
+    diags_.error(m.code, m.loc, m.text, m.hint);
   }
 
   antlr4::Token* token_at(antlr4::Parser* p, size_t i) {
@@ -445,24 +446,24 @@ class FriendlyErrorStrategy : public antlr4::DefaultErrorStrategy {
           std::string inner = source_text(t, u);
           inner = inner.substr(1, inner.size() - 2);
           loc.length = static_cast<int>(u->getStopIndex() - t->getStartIndex() + 1);
-          return {loc, "strings use double quotes, not single quotes", fmt::format("write \"{}\"", inner)};
+          return {loc, "strings use double quotes, not single quotes", fmt::format("write \"{}\"", inner), "E002"};
         }
       }
-      return {loc, "strings use double quotes, not single quotes", "write \"like this\""};
+      return {loc, "strings use double quotes, not single quotes", "write \"like this\"", "E002"};
     }
     if (ch == "\"") {
       std::string rest = t->getInputStream()->getText(antlr4::misc::Interval(t->getStartIndex(), t->getStartIndex() + 200));
       loc.length = static_cast<int>(std::min(rest.find('\n'), rest.size()));
-      return {loc, "this string is not closed", "end it with '\"' on the same line"};
+      return {loc, "this string is not closed", "end it with '\"' on the same line", "E002"};
     }
     if (ch == "&" || ch == "|") {
       std::string op = doubled ? ch + ch : ch;
       loc.length = static_cast<int>(op.size());
-      return {loc, fmt::format("unexpected '{}'", op), fmt::format("write '{}' instead of '{}'", ch == "&" ? "and" : "or", op)};
+      return {loc, fmt::format("unexpected '{}'", op), fmt::format("write '{}' instead of '{}'", ch == "&" ? "and" : "or", op), "E002"};
     }
-    if (ch == "!") return {loc, "unexpected '!'", "write 'not' instead of '!', like 'not has(industry)'"};
-    if (ch == ";") return {loc, "unexpected ';'", "rules end at the end of the line; remove the ';'"};
-    return {loc, fmt::format("unexpected character '{}'{}", ch, c.where), ""};
+    if (ch == "!") return {loc, "unexpected '!'", "write 'not' instead of '!', like 'not has(industry)'", "E002"};
+    if (ch == ";") return {loc, "unexpected ';'", "rules end at the end of the line; remove the ';'", "E002"};
+    return {loc, fmt::format("unexpected character '{}'{}", ch, c.where), "", "E002"};
   }
 
   // An unclosed '{', '(' or '[', found at the end of the file, at the next declaration,
@@ -530,7 +531,7 @@ bool check_nesting(int file, antlr4::CommonTokenStream& tokens, Diagnostics& dia
       coalesce_run = 0;
     if (text == "??") ++coalesce_run;
     if (depth > kMaxNesting || prefix_run > kMaxNesting || coalesce_run > kMaxNesting) {
-      diags.error(token_loc(file, t), fmt::format("this is nested more than {} levels deep", kMaxNesting),
+      diags.error("E003", token_loc(file, t), fmt::format("this is nested more than {} levels deep", kMaxNesting),
                   "split the expression into named constants or simpler rules");
       return false;
     }
@@ -629,7 +630,7 @@ class AstBuilder {
             el.col += static_cast<int>(at);
             el.length = 2;
           }
-          diags_.error(el, fmt::format("unknown escape '\\{}' in a string", n),
+          diags_.error("E002", el, fmt::format("unknown escape '\\{}' in a string", n),
                        "write \\\\ for a backslash; the escapes are \\\" \\\\ \\n and \\t");
         }
       }
@@ -748,7 +749,7 @@ class AstBuilder {
     if (!w && cond) w = split_weight(cond);
     // After a syntax error on the rule's line the missing weight is a consequence.
     if (!w && !syntax_error_on_line(rule_loc))
-      diags_.error(rule_loc, "this rule has no weight",
+      diags_.error("E005", rule_loc, "this rule has no weight",
                    "add the points after the condition, like '+5' or '-10'");
     return w;
   }
@@ -805,7 +806,7 @@ class AstBuilder {
         continue;
       }
       if (auto* d = dynamic_cast<ScoreParser::DecayItemContext*>(item)) {
-        if (s.decay) diags_.error(loc(d->DECAY()), fmt::format("score '{}' has more than one 'decay'", s.name));
+        if (s.decay) diags_.error("E004", loc(d->DECAY()), fmt::format("score '{}' has more than one 'decay'", s.name));
         DecaySpec spec;
         spec.loc = loc(d);
         spec.kind = text(d->IDENT());
@@ -813,7 +814,7 @@ class AstBuilder {
         if (d->expr()) spec.param = expr(d->expr());
         s.decay = std::move(spec);
       } else if (auto* w = dynamic_cast<ScoreParser::WindowItemContext*>(item)) {
-        if (s.window) diags_.error(loc(w->WINDOW()), fmt::format("score '{}' has more than one 'window'", s.name));
+        if (s.window) diags_.error("E004", loc(w->WINDOW()), fmt::format("score '{}' has more than one 'window'", s.name));
         s.window = expr(w->expr());
         s.window_loc = loc(w);
       } else if (auto* on = dynamic_cast<ScoreParser::OnRuleContext*>(item)) {
@@ -828,7 +829,7 @@ class AstBuilder {
       } else if (auto* wr = dynamic_cast<ScoreParser::WhenRuleContext*>(item)) {
         s.when_rules.push_back(when_rule(wr->WHEN(), wr->expr(), wr->weight()));
       } else if (auto* sc = dynamic_cast<ScoreParser::ScaleItemContext*>(item)) {
-        if (s.scale) diags_.error(loc(sc->SCALE()), fmt::format("score '{}' has more than one 'scale'", s.name));
+        if (s.scale) diags_.error("E004", loc(sc->SCALE()), fmt::format("score '{}' has more than one 'scale'", s.name));
         ScaleSpec spec;
         spec.loc = loc(sc);
         spec.kind = text(sc->IDENT());
@@ -838,7 +839,7 @@ class AstBuilder {
         if (rs.size() > 1) spec.to = range(rs[1]);
         s.scale = std::move(spec);
       } else if (auto* t = dynamic_cast<ScoreParser::TiersItemContext*>(item)) {
-        if (s.tiers) diags_.error(loc(t->TIERS()), fmt::format("score '{}' has more than one 'tiers'", s.name));
+        if (s.tiers) diags_.error("E004", loc(t->TIERS()), fmt::format("score '{}' has more than one 'tiers'", s.name));
         s.tiers = tier_list(t->tierList(), loc(t->TIERS()));
       }
     }
@@ -866,7 +867,7 @@ class AstBuilder {
       if (auto* w = dynamic_cast<ScoreParser::GradeWhenContext*>(item)) {
         g.when_rules.push_back(when_rule(w->WHEN(), w->expr(), w->weight()));
       } else if (auto* l = dynamic_cast<ScoreParser::GradeLettersContext*>(item)) {
-        if (g.letters) diags_.error(loc(l->LETTERS()), fmt::format("grade '{}' has more than one 'letters'", g.name));
+        if (g.letters) diags_.error("E004", loc(l->LETTERS()), fmt::format("grade '{}' has more than one 'letters'", g.name));
         g.letters = tier_list(l->tierList(), loc(l->LETTERS()));
       }
     }
@@ -915,7 +916,7 @@ class AstBuilder {
       ~DepthGuard() { --d; }
     } guard(depth_);
     if (depth_ > kMaxNesting * 2) {
-      if (!too_deep_reported_) diags_.error(loc(c), "this expression is too long or too deeply nested",
+      if (!too_deep_reported_) diags_.error("E003", loc(c), "this expression is too long or too deeply nested",
                                             "split it into named constants or simpler rules");
       too_deep_reported_ = true;
       return make(ExprKind::Null, loc(c));
@@ -969,7 +970,7 @@ class AstBuilder {
     if (auto* t = dynamic_cast<ScoreParser::TimestampLitContext*>(c)) {
       auto e = make(ExprKind::Timestamp, l);
       auto v = parse_iso8601(t->getText());
-      if (!v) diags_.error(l, fmt::format("'{}' is not a valid date", t->getText()), "dates look like 2024-03-01 or 2024-03-01T10:00:00Z");
+      if (!v) diags_.error("E002", l, fmt::format("'{}' is not a valid date", t->getText()), "dates look like 2024-03-01 or 2024-03-01T10:00:00Z");
       e->number = v.value_or(0);
       e->text = t->getText();
       return e;
@@ -1034,7 +1035,18 @@ Module parse_module(const SourceManager& sources, int file, Diagnostics& diags) 
   SilentLexerErrors silent;
   lexer.removeErrorListeners();
   lexer.addErrorListener(&silent);
-  antlr4::CommonTokenStream tokens(&lexer);
+  // Comments are on the hidden channel (for `scorec fmt`). The parser and the error
+  // messages, which look at neighbouring tokens by index, see only the default channel,
+  // exactly as when the lexer skipped comments.
+  std::vector<std::unique_ptr<antlr4::Token>> visible;
+  for (;;) {
+    auto t = lexer.nextToken();
+    bool eof = t->getType() == antlr4::Token::EOF;
+    if (eof || t->getChannel() == antlr4::Token::DEFAULT_CHANNEL) visible.push_back(std::move(t));
+    if (eof) break;
+  }
+  antlr4::ListTokenSource source(std::move(visible));
+  antlr4::CommonTokenStream tokens(&source);
   tokens.fill();
   if (!check_nesting(file, tokens, diags)) {
     Module m;

@@ -126,8 +126,10 @@ NUMBER   : DIGIT+ ('.' DIGIT+)? ([eE] [+-]? DIGIT+)? ;
 STRING   : '"' (~["\\\r\n] | '\\' .)* '"' ;
 IDENT    : [a-zA-Z_] [a-zA-Z0-9_]* ;
 
-LINE_COMMENT  : ('//' | '#') ~[\r\n]* -> skip ;
-BLOCK_COMMENT : '/*' .*? '*/' -> skip ;
+// Comments go to the hidden channel: the parser never sees them (parse_module hands it
+// only the default channel), and `scorec fmt` reads them back from the token stream.
+LINE_COMMENT  : ('//' | '#') ~[\r\n]* -> channel(HIDDEN) ;
+BLOCK_COMMENT : '/*' .*? '*/' -> channel(HIDDEN) ;
 WS            : [ \t\r\n]+ -> skip ;
 // Anything else becomes one token the parser rejects, so a stray character is
 // reported by the parser with its position instead of by the lexer's default text.

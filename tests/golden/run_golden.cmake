@@ -7,6 +7,8 @@
 # check: compares stderr with EXPECTED; the exit code must be 1, or N when the case
 #        has a line `// expect-exit: N`.
 # ir:    compares stdout with EXPECTED; the exit code must be 0.
+# json, sarif: `scorec check --format MODE`; compares stdout with EXPECTED; the exit
+#        code as for check.
 # With the environment variable UPDATE_GOLDENS=1, EXPECTED is rewritten from the
 # actual output instead (a wrong exit code still fails).
 cmake_minimum_required(VERSION 3.25)
@@ -27,7 +29,7 @@ set(ENV{NO_COLOR} 1)
 set(case_path ${SOURCE_DIR}/${CASE})
 set(expected_path ${SOURCE_DIR}/${EXPECTED})
 
-if(MODE STREQUAL "check")
+if(MODE STREQUAL "check" OR MODE STREQUAL "json" OR MODE STREQUAL "sarif")
   set(want_rc 1)
   file(STRINGS ${case_path} exit_lines REGEX "^[ \t]*//[ \t]*expect-exit:[ \t]*[0-9]+")
   if(exit_lines)
@@ -37,10 +39,15 @@ if(MODE STREQUAL "check")
 elseif(MODE STREQUAL "ir")
   set(want_rc 0)
 else()
-  message(FATAL_ERROR "run_golden.cmake: MODE must be check or ir, not '${MODE}'")
+  message(FATAL_ERROR "run_golden.cmake: MODE must be check, ir, json or sarif, not '${MODE}'")
 endif()
 
-execute_process(COMMAND ${SCOREC} ${MODE} ${CASE}
+if(MODE STREQUAL "json" OR MODE STREQUAL "sarif")
+  set(args check --format ${MODE})
+else()
+  set(args ${MODE})
+endif()
+execute_process(COMMAND ${SCOREC} ${args} ${CASE}
                 WORKING_DIRECTORY ${SOURCE_DIR}
                 OUTPUT_VARIABLE out
                 ERROR_VARIABLE err
@@ -54,7 +61,7 @@ endif()
 set(failed "")
 if(NOT "${rc}" STREQUAL "${want_rc}")
   string(APPEND failed "exit code: expected ${want_rc}, got ${rc}\n")
-  if(MODE STREQUAL "ir")
+  if(NOT MODE STREQUAL "check")
     string(APPEND failed "stderr:\n${err}\n")
   endif()
 endif()

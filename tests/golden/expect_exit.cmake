@@ -1,0 +1,17 @@
+# Runs a command and checks its exit code is exactly WANT (CTest's WILL_FAIL accepts
+# any failure).  cmake -DWANT=1 -P expect_exit.cmake -- COMMAND ARGS...
+cmake_minimum_required(VERSION 3.25)
+set(cmd "")
+set(seen_sep FALSE)
+math(EXPR last "${CMAKE_ARGC} - 1")
+foreach(i RANGE 1 ${last})
+  if(seen_sep)
+    list(APPEND cmd "${CMAKE_ARGV${i}}")
+  elseif("${CMAKE_ARGV${i}}" STREQUAL "--")
+    set(seen_sep TRUE)
+  endif()
+endforeach()
+execute_process(COMMAND ${cmd} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT "${rc}" STREQUAL "${WANT}")
+  message(FATAL_ERROR "exit code ${rc}, expected ${WANT}: ${cmd}\nstdout:\n${out}\nstderr:\n${err}")
+endif()

@@ -7,46 +7,12 @@
 
 #include "cli/commands.h"
 #include "frontend/compiler.h"
-#include "jit/jit_compiler.h"
-#include "jit/jit_engine.h"
 #include "runtime/engine/driver.h"
 #include "runtime/report/diff_format.h"
 #include "runtime/report/score_diff.h"
-#include "support/text.h"
-#include "support/time.h"
 
 namespace scorec::cli {
 namespace {
-
-std::optional<double> parse_instant(const std::string& s) {
-  if (auto t = parse_iso8601(s)) return t;
-  if (auto n = parse_number(s)) return *n > 1e11 ? *n / 1000.0 : *n;
-  return std::nullopt;
-}
-
-Expected<runtime::FieldMapping> load_mapping(const std::optional<std::string>& file, const std::vector<std::string>& opts) {
-  runtime::FieldMapping m;
-  if (file) {
-    auto loaded = runtime::load_mapping_file(*file);
-    if (!loaded) return loaded.error();
-    m = std::move(*loaded);
-  }
-  for (const auto& o : opts)
-    if (auto st = m.apply_option(o); !st) return st.error();
-  return m;
-}
-
-std::unique_ptr<runtime::Engine> make_engine(const ir::Program& program, const DiffArgs& a, const std::string& file) {
-  if (a.engine == "interp") return runtime::make_interpreter();
-  jit::JitOptions jo;
-  jo.use_cache = !a.no_cache;
-  auto compiled = jit::compile(program, jo);
-  if (!compiled) {
-    std::cerr << fmt::format("error: {}: {}\n", file, compiled.error().str());
-    return nullptr;
-  }
-  return jit::make_jit_engine(std::move(*compiled));
-}
 
 // "summary: ..." lines, each marked with the version they are about.
 std::string labelled(const std::string& summary, const char* label) {
@@ -83,28 +49,7 @@ int diff(const DiffArgs& a) {
   }
 
   runtime::RunOptions o;
-  o.events_path = a.events;
-  o.profiles_path = a.profiles;
-  o.skip_bad = a.skip_bad;
-  if (a.as_of) {
-    o.as_of = parse_instant(*a.as_of);
-    if (!o.as_of) {
-      std::cerr << fmt::format("error: --as-of '{}' is not a date or time; write 2024-03-01 or 2024-03-01T10:00:00Z\n", *a.as_of);
-      return 2;
-    }
-  }
-  auto em = load_mapping(a.mapping, a.maps);
-  if (!em) {
-    std::cerr << "error: " << em.error().str() << "\n";
-    return 2;
-  }
-  o.events_mapping = std::move(*em);
-  auto pm = load_mapping(a.profile_mapping, a.profile_maps);
-  if (!pm) {
-    std::cerr << "error: " << pm.error().str() << "\n";
-    return 2;
-  }
-  o.profiles_mapping = std::move(*pm);
+  if (auto usage = input_options(a, o)) return *usage;
 
   auto score = [&](const ir::Program& program, const std::string& file) -> std::optional<runtime::RunOutput> {
     auto engine = make_engine(program, a, file);

@@ -60,6 +60,44 @@ bool too_big_for_memory(const std::string& path) {
 
 }  // namespace
 
+std::optional<int> input_options(const InputArgs& a, runtime::RunOptions& o) {
+  o.events_path = a.events;
+  o.profiles_path = a.profiles;
+  o.skip_bad = a.skip_bad;
+  if (a.as_of) {
+    o.as_of = parse_instant(*a.as_of);
+    if (!o.as_of) {
+      std::cerr << fmt::format("error: --as-of '{}' is not a date or time; write 2024-03-01 or 2024-03-01T10:00:00Z\n", *a.as_of);
+      return 2;
+    }
+  }
+  auto em = mapping(a.mapping, a.maps);
+  if (!em) {
+    std::cerr << "error: " << em.error().str() << "\n";
+    return 2;
+  }
+  o.events_mapping = std::move(*em);
+  auto pm = mapping(a.profile_mapping, a.profile_maps);
+  if (!pm) {
+    std::cerr << "error: " << pm.error().str() << "\n";
+    return 2;
+  }
+  o.profiles_mapping = std::move(*pm);
+  return std::nullopt;
+}
+
+std::unique_ptr<runtime::Engine> make_engine(const ir::Program& program, const InputArgs& a, const std::string& label) {
+  if (a.engine == "interp") return runtime::make_interpreter();
+  jit::JitOptions jo;
+  jo.use_cache = !a.no_cache;
+  auto compiled = jit::compile(program, jo);
+  if (!compiled) {
+    std::cerr << "error: " << (label.empty() ? "" : label + ": ") << compiled.error().str() << "\n";
+    return nullptr;
+  }
+  return jit::make_jit_engine(std::move(*compiled));
+}
+
 int check(const CheckArgs& a) {
   size_t errors = 0, warnings = 0;
   if (a.format != "text") {
@@ -125,48 +163,16 @@ int run(const RunArgs& a) {
   if (!program) return 1;
 
   runtime::RunOptions o;
-  o.events_path = a.events;
-  o.profiles_path = a.profiles;
-  o.skip_bad = a.skip_bad;
+  if (auto usage = input_options(a, o)) return *usage;
   o.stream = a.stream;
   if (!o.stream && a.events != "-" && too_big_for_memory(a.events)) {
     o.stream = true;
     if (!a.quiet) std::cerr << "note: the events file is large, so it is streamed in chunks (as with --stream)\n";
   }
   o.chunk_events = a.chunk_events;
-  if (a.as_of) {
-    o.as_of = parse_instant(*a.as_of);
-    if (!o.as_of) {
-      std::cerr << fmt::format("error: --as-of '{}' is not a date or time; write 2024-03-01 or 2024-03-01T10:00:00Z\n", *a.as_of);
-      return 2;
-    }
-  }
-  auto em = mapping(a.mapping, a.maps);
-  if (!em) {
-    std::cerr << "error: " << em.error().str() << "\n";
-    return 2;
-  }
-  o.events_mapping = std::move(*em);
-  auto pm = mapping(a.profile_mapping, a.profile_maps);
-  if (!pm) {
-    std::cerr << "error: " << pm.error().str() << "\n";
-    return 2;
-  }
-  o.profiles_mapping = std::move(*pm);
 
-  std::unique_ptr<runtime::Engine> engine;
-  if (a.engine == "interp") {
-    engine = runtime::make_interpreter();
-  } else {
-    jit::JitOptions jo;
-    jo.use_cache = !a.no_cache;
-    auto compiled = jit::compile(*program, jo);
-    if (!compiled) {
-      std::cerr << "error: " << compiled.error().str() << "\n";
-      return 1;
-    }
-    engine = jit::make_jit_engine(std::move(*compiled));
-  }
+  auto engine = make_engine(*program, a);
+  if (!engine) return 1;
   auto result = runtime::run_rules(*program, o, *engine);
   if (!result) {
     std::cerr << "error: " << result.error().str() << "\n";

@@ -2,9 +2,13 @@
 // user's rules or data, 2 a usage error.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "ir/program.h"
+#include "runtime/engine/driver.h"
 
 namespace scorec::cli {
 
@@ -22,16 +26,12 @@ struct IrArgs {
 };
 int ir(const IrArgs& a);
 
-struct RunArgs {
-  std::string rules;
+// What `run` and `diff` share: the input files, how to read them, and the engine.
+struct InputArgs {
   std::string events;
   std::optional<std::string> profiles;
   std::optional<std::string> as_of;
-  std::string format = "csv";
-  std::optional<std::string> output;
   bool skip_bad = false;
-  bool stream = false;
-  size_t chunk_events = 1 << 16;
   std::optional<std::string> mapping;
   std::vector<std::string> maps;
   std::optional<std::string> profile_mapping;
@@ -41,26 +41,30 @@ struct RunArgs {
   bool quiet = false;
   bool color = false;
 };
+
+struct RunArgs : InputArgs {
+  std::string rules;
+  std::string format = "csv";
+  std::optional<std::string> output;
+  bool stream = false;
+  size_t chunk_events = 1 << 16;
+};
 int run(const RunArgs& a);
 
+// The input half of RunOptions from the arguments (files, --as-of, mappings,
+// --skip-bad). On a usage error it prints it and returns the exit code (2).
+std::optional<int> input_options(const InputArgs& a, runtime::RunOptions& o);
+// The engine --engine names; prints why and returns null when the JIT cannot compile.
+// `label` names the rules file in that message when there are several.
+std::unique_ptr<runtime::Engine> make_engine(const ir::Program& program, const InputArgs& a,
+                                             const std::string& label = {});
+
 // cli/cmd_diff.cpp: score the same input with two rule sets and report what changed.
-struct DiffArgs {
+struct DiffArgs : InputArgs {
   std::string old_rules;
   std::string new_rules;
-  std::string events;
-  std::optional<std::string> profiles;
-  std::optional<std::string> as_of;
   std::string format = "text";
   std::optional<std::string> output;
-  bool skip_bad = false;
-  std::optional<std::string> mapping;
-  std::vector<std::string> maps;
-  std::optional<std::string> profile_mapping;
-  std::vector<std::string> profile_maps;
-  std::string engine = "jit";
-  bool no_cache = false;
-  bool quiet = false;
-  bool color = false;
 };
 int diff(const DiffArgs& a);
 

@@ -68,6 +68,24 @@ struct DiffArgs : InputArgs {
 };
 int diff(const DiffArgs& a);
 
+// cli/cmd_explain.cpp: the breakdown of every score of one user (runtime/report/explain.h).
+struct ExplainArgs : InputArgs {
+  std::string rules;
+  std::string user;
+  std::string format = "text";
+  std::optional<std::string> output;
+};
+int explain(const ExplainArgs& a);
+
+// cli/cmd_test.cpp: run the `test` blocks of rules files (docs/tools.md).
+struct TestArgs {
+  std::vector<std::string> files;
+  std::string engine = "both";  // both (interpreter and JIT), jit or interp
+  bool no_cache = false;
+  bool color = false;
+};
+int test_files(const TestArgs& a);
+
 // cli/cmd_fmt.cpp: print, check (--check) or rewrite (-w) rules files in the canonical
 // layout (docs/tools.md).
 struct FmtArgs {

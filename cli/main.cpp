@@ -65,11 +65,37 @@ int main(int argc, char** argv) {
   diff_cmd->add_flag("--no-cache", diff_args.no_cache, "Compile the rules afresh instead of using the compiled-code cache");
   diff_cmd->add_flag("--quiet,-q", diff_args.quiet, "Do not print the run summaries on stderr");
 
+  ExplainArgs explain_args;
+  auto* explain_cmd = app.add_subcommand("explain", "Show how each score of one user is computed, line by line");
+  explain_cmd->add_option("rules", explain_args.rules, "Rules file")->required()->check(CLI::ExistingFile);
+  explain_cmd->add_option("--events,-e", explain_args.events, "Events file: .ndjson/.jsonl/.csv, optionally .gz")->required();
+  explain_cmd->add_option("--profiles,-p", explain_args.profiles, "Profiles file (CSV, NDJSON or Segment identify messages)");
+  explain_cmd->add_option("--user,-u", explain_args.user, "The user id to explain")->required();
+  explain_cmd->add_option("--as-of", explain_args.as_of, "Score as of this instant (default: the latest event's time)");
+  explain_cmd->add_option("--format,-f", explain_args.format, "text (default) or json")->check(CLI::IsMember({"text", "json"}));
+  explain_cmd->add_option("--output,-o", explain_args.output, "Output file (default: standard output)");
+  explain_cmd->add_flag("--skip-bad", explain_args.skip_bad, "Skip malformed lines (counted in the summary) instead of stopping");
+  explain_cmd->add_option("--mapping", explain_args.mapping, "Field mapping file for the events")->check(CLI::ExistingFile);
+  explain_cmd->add_option("--map", explain_args.maps, "Field mapping for the events, KEY=VALUE (repeatable)");
+  explain_cmd->add_option("--profile-mapping", explain_args.profile_mapping, "Field mapping file for the profiles")->check(CLI::ExistingFile);
+  explain_cmd->add_option("--profile-map", explain_args.profile_maps, "Field mapping for the profiles, KEY=VALUE (repeatable)");
+  explain_cmd->add_option("--engine", explain_args.engine, "jit (default) or interp: the engine that scores everyone")
+      ->check(CLI::IsMember({"jit", "interp"}));
+  explain_cmd->add_flag("--no-cache", explain_args.no_cache, "Compile the rules afresh instead of using the compiled-code cache");
+  explain_cmd->add_flag("--quiet,-q", explain_args.quiet, "Do not print the run summary on stderr");
+
   FmtArgs fmt_args;
   auto* fmt_cmd = app.add_subcommand("fmt", "Format rules files in the canonical layout (print, --check or -w)");
   fmt_cmd->add_option("files", fmt_args.files, "Rules files; - for standard input")->required();
   fmt_cmd->add_flag("--check", fmt_args.check, "Print a diff for each file that is not formatted; exit 1 if any");
   fmt_cmd->add_flag("-w,--write", fmt_args.write, "Rewrite the files that are not formatted, in place");
+
+  TestArgs test_args;
+  auto* test_cmd = app.add_subcommand("test", "Run the test blocks of rules files (exit 0 all pass, 1 a failure or an error)");
+  test_cmd->add_option("files", test_args.files, "Rules files")->required()->check(CLI::ExistingFile);
+  test_cmd->add_option("--engine", test_args.engine, "both (default: the interpreter and the JIT), jit or interp")
+      ->check(CLI::IsMember({"both", "jit", "interp"}));
+  test_cmd->add_flag("--no-cache", test_args.no_cache, "Compile the rules afresh instead of using the compiled-code cache");
 
   try {
     app.parse(argc, argv);
@@ -89,6 +115,14 @@ int main(int argc, char** argv) {
   if (*ir_cmd) return ir(ir_args);
   if (*run_cmd) return run(run_args);
   if (*fmt_cmd) return fmt_files(fmt_args);
+  if (*test_cmd) {
+    test_args.color = color;
+    return test_files(test_args);
+  }
+  if (*explain_cmd) {
+    explain_args.color = color;
+    return explain(explain_args);
+  }
   if (*diff_cmd) {
     diff_args.color = color;
     return diff(diff_args);

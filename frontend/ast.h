@@ -187,6 +187,38 @@ struct ImportDecl {
   Loc loc;
 };
 
+// `test "name" { ... }`: one user, scored alone, and what its outputs must be.
+struct TestValue {  // `plan: "paid"` in a profile or an event
+  std::string name;
+  Loc loc;
+  ExprPtr value;
+};
+
+struct TestEvent {
+  Loc loc;        // the timestamp
+  double ts = 0;  // epoch seconds
+  std::string event;
+  Loc event_loc;
+  std::vector<TestValue> props;
+};
+
+struct TestExpect {
+  Loc loc;            // the `expect` keyword
+  ExprPtr cond;       // `engagement.tier == high`, `dormant_30`, `not dormant_30`
+  std::optional<Range> within;  // `expect engagement.raw within 1..2`
+};
+
+struct TestDecl {
+  std::string name;
+  Loc loc;  // the name
+  bool has_profile = false;
+  std::vector<TestValue> profile;
+  std::vector<TestEvent> events;
+  ExprPtr as_of;  // may be null: the latest event of the test
+  std::vector<TestExpect> expects;
+  bool incomplete = false;  // an item had an error: no follow-up errors about what is missing
+};
+
 // One parsed file.
 struct Module {
   int file = -1;
@@ -197,6 +229,7 @@ struct Module {
   std::vector<ScoreDecl> scores;
   std::vector<GradeDecl> grades;
   std::vector<SegmentDecl> segments;
+  std::vector<TestDecl> tests;
 };
 
 }  // namespace scorec::frontend

@@ -17,6 +17,7 @@ std::optional<ir::Program> Checker::run() {
   for (auto* s : scores_) check_score(*s);
   for (auto* g : grades_) check_grade(*g);
   for (size_t i = 0; i < segments_.size(); ++i) check_segment(*segments_[i], static_cast<int>(i));
+  check_tests();
   flush_pending(0);
   // Warnings only once the file checks: after a syntax error the recovered rules are
   // not what the author wrote, and a typo in an event name would make the event "unused".

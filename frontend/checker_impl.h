@@ -119,6 +119,12 @@ class Checker {
 
   void check_segment(SegmentDecl& s, int index);
 
+  // ----- tests (check_tests.cpp) -----------------------------------------------------
+
+  void check_tests();
+  std::optional<ir::TestValue> test_value(const TestValue& v, Type want);
+  std::optional<ir::TestExpect> test_expect(const TestExpect& x);
+
   // ----- expressions ----------------------------------------------------------------
 
   std::optional<ir::Expr> expr(const Expr& e, const Scope& scope);

@@ -52,6 +52,9 @@ constexpr CodeInfo kCodes[] = {
     // Where names may be used
     {"E060", "not allowed here"},
     {"E061", "segment used before it is defined"},
+    // Tests
+    {"E070", "malformed test"},
+    {"E071", "duplicate test name"},
     // Warnings
     {"W001", "score has no rules"},
     {"W010", "unused event"},

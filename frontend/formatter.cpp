@@ -51,7 +51,7 @@ std::string trim(const std::string& s) {
 }
 
 // What a top-level declaration or block item is: decides blank lines and alignment.
-enum class Kind { Import, Event, Profile, Const, Score, Grade, Segment, Rule, Other, Item };
+enum class Kind { Import, Event, Profile, Const, Score, Grade, Segment, Test, Rule, Other, Item };
 
 class Formatter;
 
@@ -145,6 +145,7 @@ class Formatter {
       else if (item->constDecl()) e.kind = Kind::Const;
       else if (item->scoreDecl()) e.kind = Kind::Score;
       else if (item->gradeDecl()) e.kind = Kind::Grade;
+      else if (item->testDecl()) e.kind = Kind::Test;
       else e.kind = Kind::Segment;
       e.render = [this, item](Writer& w) { decl(w, item); };
       entries.push_back(std::move(e));
@@ -200,7 +201,79 @@ class Formatter {
       std::vector<Writer::Entry> entries;
       for (auto* it : c->gradeItem()) entries.push_back(grade_item(it));
       w.block(terminal(c, "{"), std::move(entries), terminal(c, "}"));
+    } else if (auto* c = item->testDecl()) {
+      w.tok(c->TEST()->getSymbol(), false);
+      w.tok(c->STRING()->getSymbol(), true);
+      std::vector<Writer::Entry> entries;
+      for (auto* it : c->testItem()) entries.push_back(test_item(it));
+      w.block(terminal(c, "{"), std::move(entries), terminal(c, "}"));
     }
+  }
+
+  // ----- tests: `profile { a: 1 }` like a field list, one event a line in `events { }`.
+
+  Writer::Entry test_item(ScoreParser::TestItemContext* it) {
+    Writer::Entry e;
+    e.first = it->getStart();
+    e.last = it->getStop();
+    e.kind = Kind::Other;
+    if (auto* c = dynamic_cast<ScoreParser::TestProfileContext*>(it)) {
+      e.render = [this, c](Writer& w) {
+        w.tok(c->PROFILE()->getSymbol(), false);
+        test_values(w, c, c->testFieldList());
+      };
+    } else if (auto* c = dynamic_cast<ScoreParser::TestEventsContext*>(it)) {
+      e.render = [this, c](Writer& w) {
+        w.tok(c->IDENT()->getSymbol(), false);
+        Token* open = terminal(c, "{");
+        Token* close = terminal(c, "}");
+        auto evs = c->testEvent();
+        if (evs.empty() && !has_comments(open, close)) {
+          w.tok(open, true);
+          w.tok(close, true);
+          return;
+        }
+        std::vector<Writer::Entry> entries;
+        for (auto* ev : evs) {
+          Writer::Entry x;
+          x.first = ev->getStart();
+          x.last = ev->getStop();
+          x.kind = Kind::Item;
+          x.render = [this, ev](Writer& w2) {
+            w2.tok(ev->TIMESTAMP()->getSymbol(), false);
+            w2.tok(ev->IDENT()->getSymbol(), true);
+            if (terminal(ev, "{")) test_values(w2, ev, ev->testFieldList());
+          };
+          entries.push_back(std::move(x));
+        }
+        w.block(open, std::move(entries), close);
+      };
+    } else if (auto* c = dynamic_cast<ScoreParser::TestAsOfContext*>(it)) {
+      e.render = [this, c](Writer& w) {
+        w.tok(c->IDENT()->getSymbol(), false);
+        expr(w, c->expr(), true);
+      };
+    } else if (auto* c = dynamic_cast<ScoreParser::TestExpectContext*>(it)) {
+      e.render = [this, c](Writer& w) {
+        w.tok(c->EXPECT()->getSymbol(), false);
+        expr(w, c->expr(), true);
+        if (c->IDENT()) {
+          w.tok(c->IDENT()->getSymbol(), true);
+          range(w, c->range(), true);
+        }
+      };
+    }
+    return e;
+  }
+
+  void test_values(Writer& w, antlr4::ParserRuleContext* owner, ScoreParser::TestFieldListContext* list) {
+    braced_list(w, terminal(owner, "{"), list, terminal(owner, "}"),
+                [this](Writer& x, antlr4::ParserRuleContext* f, bool space) {
+                  auto* tf = static_cast<ScoreParser::TestFieldContext*>(f);
+                  x.tok(tf->IDENT()->getSymbol(), space);
+                  x.tok(terminal(tf, ":"), false);
+                  expr(x, tf->expr(), true);
+                });
   }
 
   static Token* terminal(antlr4::ParserRuleContext* c, const std::string& text) {

@@ -72,7 +72,7 @@ bool is_keyword(size_t type) { return type >= ScoreParser::IMPORT && type <= Sco
 bool is_decl_keyword(size_t type) {
   return type == ScoreParser::IMPORT || type == ScoreParser::EVENT || type == ScoreParser::PROFILE ||
          type == ScoreParser::CONST || type == ScoreParser::SCORE || type == ScoreParser::GRADE ||
-         type == ScoreParser::SEGMENT;
+         type == ScoreParser::SEGMENT || type == ScoreParser::TEST;
 }
 
 // What the parser was in the middle of when it met the error.
@@ -159,6 +159,9 @@ Construct construct_of(antlr4::ParserRuleContext* ctx) {
       for (auto* y = x->parent; y; y = y->parent)
         if (dynamic_cast<ScoreParser::GradeLettersContext*>(y)) letters = true;
       set_kind(letters ? Construct::Letters : Construct::Tiers, letters ? "a letter" : "a tier name");
+    } else if (auto* td = dynamic_cast<ScoreParser::TestDeclContext*>(x)) {
+      set_kind(Construct::Top);
+      set_where(td->STRING() ? "in test " + td->STRING()->getText() : "in a test");
     } else if (auto* sc = dynamic_cast<ScoreParser::ScoreDeclContext*>(x)) {
       set_kind(Construct::Score, "a score name");
       set_where(named("score", ident_of(sc->IDENT())));
@@ -559,6 +562,7 @@ class AstBuilder {
       else if (auto* c = item->scoreDecl()) m.scores.push_back(score_decl(c));
       else if (auto* c = item->gradeDecl()) m.grades.push_back(grade_decl(c));
       else if (auto* c = item->segmentDecl()) m.segments.push_back(segment_decl(c));
+      else if (auto* c = item->testDecl()) m.tests.push_back(test_decl(c));
     }
     return m;
   }
@@ -881,6 +885,79 @@ class AstBuilder {
       return {text(c->IDENT()), loc(c->IDENT()), std::move(t)};
     }
     return {text(c->IDENT()), loc(c->IDENT()), expr(c->expr())};
+  }
+
+  // ----- tests
+
+  std::vector<TestValue> test_values(ScoreParser::TestFieldListContext* c) {
+    std::vector<TestValue> out;
+    if (!c) return out;
+    for (auto* f : c->testField()) {
+      if (has_error_node(f)) continue;
+      out.push_back({text(f->IDENT()), loc(f->IDENT()), expr(f->expr())});
+    }
+    return out;
+  }
+
+  TestDecl test_decl(ScoreParser::TestDeclContext* c) {
+    TestDecl t;
+    t.loc = loc(c->STRING());
+    if (c->STRING()) t.name = unquote(c->STRING()->getText(), t.loc);
+    t.incomplete = broken(c);
+    for (auto* item : c->testItem()) {
+      if (broken(item)) {
+        t.incomplete = true;
+        continue;
+      }
+      if (auto* p = dynamic_cast<ScoreParser::TestProfileContext*>(item)) {
+        if (t.has_profile) diags_.error("E004", loc(p->PROFILE()), fmt::format("test \"{}\" has more than one 'profile'", t.name));
+        t.has_profile = true;
+        for (auto& v : test_values(p->testFieldList())) t.profile.push_back(std::move(v));
+      } else if (auto* e = dynamic_cast<ScoreParser::TestEventsContext*>(item)) {
+        if (text(e->IDENT()) != "events") {
+          diags_.error("E001", loc(e->IDENT()), fmt::format("unexpected '{}' in a test", text(e->IDENT())),
+                       "a test holds 'profile { }', 'events { }', 'as_of DATE' and 'expect' lines");
+          t.incomplete = true;
+          continue;
+        }
+        for (auto* ev : e->testEvent()) {
+          TestEvent te;
+          te.loc = loc(ev->TIMESTAMP());
+          auto v = parse_iso8601(ev->TIMESTAMP()->getText());
+          if (!v) diags_.error("E002", te.loc, fmt::format("'{}' is not a valid date", ev->TIMESTAMP()->getText()),
+                               "dates look like 2024-03-01 or 2024-03-01T10:00:00Z");
+          te.ts = v.value_or(0);
+          te.event = text(ev->IDENT());
+          te.event_loc = loc(ev->IDENT());
+          te.props = test_values(ev->testFieldList());
+          t.events.push_back(std::move(te));
+        }
+      } else if (auto* a = dynamic_cast<ScoreParser::TestAsOfContext*>(item)) {
+        if (text(a->IDENT()) != "as_of") {
+          diags_.error("E001", loc(a->IDENT()), fmt::format("unexpected '{}' in a test", text(a->IDENT())),
+                       "a test holds 'profile { }', 'events { }', 'as_of DATE' and 'expect' lines");
+          t.incomplete = true;
+          continue;
+        }
+        if (t.as_of) diags_.error("E004", loc(a->IDENT()), fmt::format("test \"{}\" has more than one 'as_of'", t.name));
+        t.as_of = expr(a->expr());
+      } else if (auto* x = dynamic_cast<ScoreParser::TestExpectContext*>(item)) {
+        TestExpect te;
+        te.loc = loc(x->EXPECT());
+        te.cond = expr(x->expr());
+        if (x->IDENT()) {
+          if (text(x->IDENT()) != "within") {
+            diags_.error("E001", loc(x->IDENT()), fmt::format("unexpected '{}' after an expectation", text(x->IDENT())),
+                         "write 'expect engagement.raw within 10..20' for a range");
+            t.incomplete = true;
+            continue;
+          }
+          if (x->range()) te.within = range(x->range());
+        }
+        t.expects.push_back(std::move(te));
+      }
+    }
+    return t;
   }
 
   // ----- expressions

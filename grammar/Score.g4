@@ -14,6 +14,7 @@ item
   | scoreDecl
   | gradeDecl
   | segmentDecl
+  | testDecl
   ;
 
 importDecl  : IMPORT STRING ;
@@ -41,6 +42,21 @@ gradeItem
   ;
 
 segmentDecl : SEGMENT IDENT '=' expr ;
+
+// `test "name" { profile {..} events {..} as_of T expect ... }`: one user scored alone.
+// `events`, `as_of` and `within` are plain names here (the AST builder checks them), so
+// they stay usable as names elsewhere; an expectation is an expression the checker
+// takes apart (`engagement.tier == high`, `dormant_30`, `not dormant_30`).
+testDecl : TEST STRING '{' testItem* '}' ;
+testItem
+  : PROFILE '{' testFieldList? '}'         # testProfile
+  | IDENT '{' testEvent* '}'               # testEvents
+  | EXPECT expr (IDENT range)?             # testExpect
+  | IDENT expr                             # testAsOf
+  ;
+testEvent     : TIMESTAMP IDENT ('{' testFieldList? '}')? ;
+testFieldList : testField (',' testField)* ','? ;
+testField     : IDENT ':' expr ;
 
 // A weight is a sign and an expression: `+3`, `-20`, `+ amount * 0.01`. After a
 // condition the expression rule is greedy and swallows the weight; the AST builder
@@ -94,6 +110,8 @@ CONST   : 'const' ;
 SCORE   : 'score' ;
 GRADE   : 'grade' ;
 SEGMENT : 'segment' ;
+TEST    : 'test' ;
+EXPECT  : 'expect' ;
 DECAY   : 'decay' ;
 WINDOW  : 'window' ;
 ON      : 'on' ;

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "ir/schema.h"
+#include "ir/test_case.h"
 #include "ir/types.h"
 #include "stdlib/builtins.h"
 
@@ -169,6 +170,8 @@ struct Program {
   // True when a rule's result depends on the order of a user's events (caps, limits):
   // the engine must then see each user's events in timestamp order.
   bool order_dependent = false;
+  // The main file's `test` blocks (ir/test_case.h): not part of scoring.
+  std::vector<TestCase> tests;
 };
 
 }  // namespace scorec::ir

@@ -202,7 +202,7 @@ TEST(DiagnosticCodes, RegistryAndDocsAgree) {
   // Every code the frontend's sources use is registered.
   std::regex literal(R"re("([EW][0-9]{3})")re");
   for (const char* f : {"parser.cpp", "compiler.cpp", "checker.cpp", "check_expr.cpp", "check_call.cpp", "check_tiers.cpp",
-                        "check_lint.cpp"}) {
+                        "check_lint.cpp", "check_tests.cpp"}) {
     std::ifstream src(std::string(SCOREC_SOURCE_DIR) + "/frontend/" + f);
     ASSERT_TRUE(src) << f;
     std::stringstream text;

@@ -1,5 +1,7 @@
 #include "frontend/diagnostics.h"
 
+#include "support/text.h"
+
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -34,15 +36,16 @@ std::string render_one(const Diagnostic& d, const SourceManager& sources, bool c
     // Tabs are kept in the caret line so the caret stays under the spot.
     // Columns count code points (the lexer decodes UTF-8): one blank per code point
     // before the spot, so the caret stays under it after "é" or "€".
-    auto utf8_len = [](unsigned char c) { return c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1; };
+    // (An invalid byte counts as one code point, as the lexer's replacement does.)
+    auto step = [&](size_t k) { return std::max<size_t>(1, utf8_sequence_length(line, k)); };
     std::string caret;
     size_t i = 0;
     for (int cp = 1; cp < d.loc.col && i < line.size(); ++cp) {
       caret += line[i] == '\t' ? '\t' : ' ';
-      i += static_cast<size_t>(utf8_len(static_cast<unsigned char>(line[i])));
+      i += step(i);
     }
     int rest = 0;
-    for (size_t k = i; k < line.size(); k += static_cast<size_t>(utf8_len(static_cast<unsigned char>(line[k])))) ++rest;
+    for (size_t k = i; k < line.size(); k += step(k)) ++rest;
     int len = std::max(1, d.loc.length);
     if (rest > 0) len = std::min(len, rest);
     caret += '^';

@@ -28,10 +28,6 @@ void render_sarif(std::ostream& out, const std::vector<CheckedFile>& files);
 
 namespace detail {
 
-// A JSON string literal, quotes included; control characters and invalid UTF-8 are
-// escaped (invalid bytes become U+FFFD), so the output is always valid JSON.
-std::string json_string(std::string_view s);
-
 // Where a diagnostic is, resolved for machine output: the file it is in (the checked
 // file itself when it has no location), and 1-based line and columns. Columns count
 // Unicode code points (as Loc does); end_column is exclusive. `code_points` is kept

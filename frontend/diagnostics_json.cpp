@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 
 #include "frontend/diagnostics_format.h"
+#include "support/json.h"
+#include "support/text.h"
 
 namespace scorec::frontend {
 
@@ -12,21 +14,11 @@ namespace detail {
 
 namespace {
 
-// The length of the UTF-8 sequence starting at s[i], or 0 when it is not valid.
-size_t utf8_len(std::string_view s, size_t i) {
-  auto c = static_cast<unsigned char>(s[i]);
-  size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-  if (n == 0 || i + n > s.size()) return 0;
-  for (size_t k = 1; k < n; ++k)
-    if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) return 0;
-  return n;
-}
-
 // Code points in the first `bytes` bytes of `line` (invalid bytes count one each).
 int code_points(std::string_view line, size_t bytes) {
   int n = 0;
   for (size_t i = 0; i < bytes && i < line.size();) {
-    size_t len = utf8_len(line, i);
+    size_t len = utf8_sequence_length(line, i);
     i += len ? len : 1;
     ++n;
   }
@@ -35,34 +27,6 @@ int code_points(std::string_view line, size_t bytes) {
 
 }  // namespace
 
-std::string json_string(std::string_view s) {
-  std::string out = "\"";
-  for (size_t i = 0; i < s.size();) {
-    auto c = static_cast<unsigned char>(s[i]);
-    switch (c) {
-      case '"': out += "\\\""; ++i; continue;
-      case '\\': out += "\\\\"; ++i; continue;
-      case '\n': out += "\\n"; ++i; continue;
-      case '\r': out += "\\r"; ++i; continue;
-      case '\t': out += "\\t"; ++i; continue;
-      default: break;
-    }
-    if (c < 0x20 || c == 0x7F) {
-      out += fmt::format("\\u{:04x}", c);
-      ++i;
-      continue;
-    }
-    size_t len = utf8_len(s, i);
-    if (len == 0) {
-      out += "\\ufffd";
-      ++i;
-      continue;
-    }
-    out.append(s.substr(i, len));
-    i += len;
-  }
-  return out + "\"";
-}
 
 Place place_of(const Diagnostic& d, const CheckedFile& f, bool cp) {
   Place p;
@@ -93,7 +57,6 @@ const char* severity_name(Severity s) {
 }  // namespace detail
 
 void render_json(std::ostream& out, const std::vector<CheckedFile>& files) {
-  using detail::json_string;
   size_t errors = 0, warnings = 0;
   out << "{\n  \"version\": 1,\n  \"files\": [";
   for (size_t i = 0; i < files.size(); ++i) out << (i ? ", " : "") << json_string(files[i].path);

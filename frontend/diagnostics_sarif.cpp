@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "frontend/diagnostics_format.h"
+#include "support/json.h"
 
 #ifndef SCOREC_VERSION
 #define SCOREC_VERSION "0.0.0"
@@ -33,7 +34,6 @@ std::string path_uri(std::string_view path) {
 }  // namespace
 
 void render_sarif(std::ostream& out, const std::vector<CheckedFile>& files) {
-  using detail::json_string;
   // Rules: every code that occurs, in code order; results refer to them by index.
   std::map<std::string, int> rule_index;
   for (const auto& f : files)

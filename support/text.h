@@ -22,4 +22,7 @@ std::optional<double> parse_number(std::string_view text);
 
 std::string_view trim(std::string_view s);
 
+// The length of the UTF-8 sequence starting at s[i], or 0 when it is not valid.
+size_t utf8_sequence_length(std::string_view s, size_t i);
+
 }  // namespace scorec

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "support/json.h"
 #include "support/text.h"
 
 namespace scorec::runtime {
@@ -32,31 +33,6 @@ void csv_field(std::string& out, std::string_view s) {
   out += '"';
 }
 
-void json_string(std::string& out, std::string_view s) {
-  static const char* hex = "0123456789abcdef";
-  out += '"';
-  for (char ch : s) {
-    auto c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      default:
-        if (c < 0x20) {
-          out += "\\u00";
-          out += hex[c >> 4];
-          out += hex[c & 15];
-        } else {
-          out += ch;
-        }
-    }
-  }
-  out += '"';
-}
 
 double number_at(const ResultColumn& c, size_t row) { return row < c.numbers.size() ? c.numbers[row] : 0.0; }
 std::string_view text_at(const ResultColumn& c, size_t row) {
@@ -94,17 +70,17 @@ void write_ndjson(const ResultTable& table, std::ostream& out) {
   std::string line;
   for (size_t r = 0; r < table.rows(); ++r) {
     line = "{\"user_id\":";
-    json_string(line, table.user_ids[r]);
+    append_json_string(line, table.user_ids[r]);
     for (const auto& c : table.columns) {
       line += ',';
-      json_string(line, c.name);
+      append_json_string(line, c.name);
       line += ':';
       if (!valid_at(c, r)) {
         line += "null";
         continue;
       }
       switch (c.kind) {
-        case ColumnKind::Text: json_string(line, text_at(c, r)); break;
+        case ColumnKind::Text: append_json_string(line, text_at(c, r)); break;
         case ColumnKind::Number: {
           double v = number_at(c, r);
           // JSON has no NaN or infinity: such a number is written as null.

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <variant>
 
+#include "support/json.h"
 #include "support/text.h"
 #include "support/time.h"
 
@@ -189,81 +190,6 @@ std::string names(const std::vector<NamedCount>& v) {
 // JSON: a small ordered tree, printed with two-space indentation; arrays of plain
 // values stay on one line.
 
-struct Json {
-  struct Null {};
-  using Array = std::vector<Json>;
-  using Object = std::vector<std::pair<std::string, Json>>;
-  std::variant<Null, double, std::string, bool, Array, Object> v;
-
-  Json() : v(Null{}) {}
-  Json(double d) : v(d) {}
-  Json(size_t n) : v(static_cast<double>(n)) {}
-  Json(const char* s) : v(std::string(s)) {}
-  Json(std::string s) : v(std::move(s)) {}
-  Json(bool b) : v(b) {}
-  Json(Array a) : v(std::move(a)) {}
-  Json(Object o) : v(std::move(o)) {}
-  template <class T>
-  Json(const std::optional<T>& o) : Json(o ? Json(*o) : Json()) {}
-
-  bool scalar() const { return !std::holds_alternative<Array>(v) && !std::holds_alternative<Object>(v); }
-};
-
-void json_string(std::string& out, const std::string& s) {
-  out += '"';
-  for (char ch : s) {
-    auto c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) out += fmt::format("\\u{:04x}", c);
-        else out += ch;
-    }
-  }
-  out += '"';
-}
-
-void print(std::string& out, const Json& j, int indent) {
-  std::string pad(static_cast<size_t>(indent + 2), ' '), close(static_cast<size_t>(indent), ' ');
-  if (std::holds_alternative<Json::Null>(j.v)) out += "null";
-  else if (auto* d = std::get_if<double>(&j.v)) out += std::isfinite(*d) ? format_number(*d) : "null";
-  else if (auto* s = std::get_if<std::string>(&j.v)) json_string(out, *s);
-  else if (auto* b = std::get_if<bool>(&j.v)) out += *b ? "true" : "false";
-  else if (auto* a = std::get_if<Json::Array>(&j.v)) {
-    if (a->empty()) {
-      out += "[]";
-      return;
-    }
-    bool flat = std::all_of(a->begin(), a->end(), [](const Json& e) { return e.scalar(); });
-    out += "[";
-    for (size_t i = 0; i < a->size(); ++i) {
-      if (i) out += ",";
-      out += flat ? (i ? " " : "") : "\n" + pad;
-      print(out, (*a)[i], indent + 2);
-    }
-    out += flat ? "]" : "\n" + close + "]";
-  } else {
-    const auto& o = std::get<Json::Object>(j.v);
-    if (o.empty()) {
-      out += "{}";
-      return;
-    }
-    out += "{";
-    for (size_t i = 0; i < o.size(); ++i) {
-      out += i ? ",\n" : "\n";
-      out += pad;
-      json_string(out, o[i].first);
-      out += ": ";
-      print(out, o[i].second, indent + 2);
-    }
-    out += "\n" + close + "}";
-  }
-}
-
 Json dist_json(const std::optional<Distribution>& d) {
   if (!d) return {};
   auto v = [&](double x) { return d->count ? Json(x) : Json(); };
@@ -403,7 +329,7 @@ std::string format_diff_json(const Diff& d, const DiffContext& c) {
       {"segments_removed", named_counts_json(d.segments_removed)},
   };
   std::string out;
-  print(out, root, 0);
+  print_json(out, root, JsonStyle{.inline_scalar_arrays = true});
   out += "\n";
   return out;
 }

@@ -14,6 +14,7 @@
 #include "runtime/engine/evaluator.h"
 #include "runtime/engine/run_state.h"
 #include "runtime/io/event_reader.h"
+#include "support/json.h"
 #include "support/text.h"
 #include "support/time.h"
 
@@ -542,80 +543,6 @@ std::string format_explain_text(const ir::Program& p, const Explanation& e) {
 
 namespace {
 
-struct Json {
-  struct Null {};
-  using Array = std::vector<Json>;
-  using Object = std::vector<std::pair<std::string, Json>>;
-  std::variant<Null, double, std::string, bool, Array, Object> v;
-
-  Json() : v(Null{}) {}
-  Json(double d) : v(d) {}
-  Json(uint64_t n) : v(static_cast<double>(n)) {}
-  Json(int64_t n) : v(static_cast<double>(n)) {}
-  Json(int n) : v(static_cast<double>(n)) {}
-  Json(const char* s) : v(std::string(s)) {}
-  Json(std::string s) : v(std::move(s)) {}
-  Json(bool b) : v(b) {}
-  Json(Array a) : v(std::move(a)) {}
-  Json(Object o) : v(std::move(o)) {}
-  template <class T>
-  Json(const std::optional<T>& o) : Json(o ? Json(*o) : Json()) {}
-};
-
-void json_string(std::string& out, const std::string& s) {
-  out += '"';
-  for (char ch : s) {
-    auto c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) out += fmt::format("\\u{:04x}", c);
-        else out += ch;
-    }
-  }
-  out += '"';
-}
-
-void print(std::string& out, const Json& j, int indent) {
-  std::string padding(static_cast<size_t>(indent + 2), ' '), closing(static_cast<size_t>(indent), ' ');
-  if (std::holds_alternative<Json::Null>(j.v)) out += "null";
-  else if (auto* d = std::get_if<double>(&j.v)) out += std::isfinite(*d) ? format_number(*d) : "null";
-  else if (auto* s = std::get_if<std::string>(&j.v)) json_string(out, *s);
-  else if (auto* b = std::get_if<bool>(&j.v)) out += *b ? "true" : "false";
-  else if (auto* a = std::get_if<Json::Array>(&j.v)) {
-    if (a->empty()) {
-      out += "[]";
-      return;
-    }
-    out += "[";
-    for (size_t i = 0; i < a->size(); ++i) {
-      out += i ? ",\n" : "\n";
-      out += padding;
-      print(out, (*a)[i], indent + 2);
-    }
-    out += "\n" + closing + "]";
-  } else {
-    const auto& o = std::get<Json::Object>(j.v);
-    if (o.empty()) {
-      out += "{}";
-      return;
-    }
-    out += "{";
-    for (size_t i = 0; i < o.size(); ++i) {
-      out += i ? ",\n" : "\n";
-      out += padding;
-      json_string(out, o[i].first);
-      out += ": ";
-      print(out, o[i].second, indent + 2);
-    }
-    out += "\n" + closing + "}";
-  }
-}
-
 Json tier_json(const std::vector<ir::Tier>& tiers, int i) {
   if (i < 0) return {};
   const ir::Tier& t = tiers[static_cast<size_t>(i)];
@@ -706,7 +633,7 @@ std::string format_explain_json(const ir::Program& p, const Explanation& e) {
                           {"segments", std::move(segments)},
                           {"internal_errors", std::move(errors)}};
   std::string out;
-  print(out, doc, 0);
+  print_json(out, doc);
   out += "\n";
   return out;
 }

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include "support/json.h"
 #include "frontend/compiler.h"
 #include "frontend/diagnostics_format.h"
 
@@ -152,7 +153,7 @@ TEST(DiagnosticsFormat, JsonCountsAndFields) {
 
 TEST(DiagnosticsFormat, JsonStringsAreAlwaysValid) {
   std::string nasty = std::string("quote \" backslash \\ tab \t nl \n bell \x07 del \x7f bad \xff\xfe end é");
-  std::string lit = detail::json_string(nasty);
+  std::string lit = scorec::json_string(nasty);
   simdjson::dom::parser parser;
   simdjson::dom::element e;
   ASSERT_EQ(parser.parse(lit).get(e), simdjson::SUCCESS) << lit;

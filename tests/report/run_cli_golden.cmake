@@ -1,18 +1,17 @@
-# Runs one `scorec explain` golden case; see CMakeLists.txt in this folder.
+# Runs one golden case of a scorec command (diff, explain); see CMakeLists.txt here.
 #
 #   cmake -DSCOREC=path/to/scorec -DROOT=project root -DARGS="a@@b@@c" -DEXPECTED=file
 #         -DACTUAL=where to write the actual output on a mismatch
-#         [-DSTREAM=stdout|stderr] [-DWANT_RC=0] -P run_explain_golden.cmake
+#         [-DSTREAM=stdout|stderr] [-DWANT_RC=0] -DCOMMAND=diff|explain -P run_cli_golden.cmake
 #
-# Runs `scorec explain ARGS` from ROOT and compares STREAM (default stdout) with
-# EXPECTED byte for byte; the exit code must be WANT_RC (default 0). With the
-# environment variable UPDATE_GOLDENS=1, EXPECTED is rewritten instead (a wrong exit
-# code still fails).
+# Runs `scorec COMMAND ARGS` from ROOT and compares STREAM (default stdout) with EXPECTED
+# byte for byte; the exit code must be WANT_RC (default 0). With the environment
+# variable UPDATE_GOLDENS=1, EXPECTED is rewritten instead (a wrong exit code still fails).
 cmake_minimum_required(VERSION 3.25)
 
-foreach(v SCOREC ROOT ARGS EXPECTED ACTUAL)
+foreach(v SCOREC COMMAND ROOT ARGS EXPECTED ACTUAL)
   if(NOT DEFINED ${v})
-    message(FATAL_ERROR "run_explain_golden.cmake: -D${v}=... is required")
+    message(FATAL_ERROR "run_cli_golden.cmake: -D${v}=... is required")
   endif()
 endforeach()
 if(NOT DEFINED STREAM)
@@ -22,9 +21,9 @@ if(NOT DEFINED WANT_RC)
   set(WANT_RC 0)
 endif()
 
-string(REPLACE "@@" ";" ARGS "${ARGS}")
+string(REPLACE "@@" ";" ARGS "${ARGS}")  # the arguments, '@@'-separated
 set(ENV{NO_COLOR} 1)
-execute_process(COMMAND ${SCOREC} explain ${ARGS}
+execute_process(COMMAND ${SCOREC} ${COMMAND} ${ARGS}
                 WORKING_DIRECTORY ${ROOT}
                 OUTPUT_VARIABLE out
                 ERROR_VARIABLE err
@@ -36,7 +35,7 @@ else()
 endif()
 
 if(NOT "${rc}" STREQUAL "${WANT_RC}")
-  message(FATAL_ERROR "scorec explain exited with ${rc}, expected ${WANT_RC}\nstdout:\n${out}\nstderr:\n${err}")
+  message(FATAL_ERROR "scorec ${COMMAND} exited with ${rc}, expected ${WANT_RC}\nstdout:\n${out}\nstderr:\n${err}")
 endif()
 
 if("$ENV{UPDATE_GOLDENS}" STREQUAL "1")
@@ -64,4 +63,4 @@ else()
 endif()
 message(NOTICE "${d}")
 message(FATAL_ERROR "output differs from ${EXPECTED} (actual output: ${ACTUAL}); "
-                    "to accept the new output: UPDATE_GOLDENS=1 ctest -R report.explain_golden")
+                    "to accept the new output: UPDATE_GOLDENS=1 ctest -R report.")

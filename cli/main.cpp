@@ -8,6 +8,31 @@
 
 #include "cli/commands.h"
 
+namespace {
+
+// The options of every command that reads events (run, diff, explain).
+void add_input_options(CLI::App* cmd, scorec::cli::InputArgs& a, bool stdin_ok) {
+  cmd->add_option("--events,-e", a.events,
+                  stdin_ok ? "Events file: .ndjson/.jsonl/.csv, optionally .gz; - for stdin"
+                           : "Events file: .ndjson/.jsonl/.csv, optionally .gz")
+      ->required();
+  cmd->add_option("--profiles,-p", a.profiles, "Profiles file (CSV, NDJSON or Segment identify messages)");
+  cmd->add_option("--as-of", a.as_of, "Score as of this instant (default: the latest event's time)");
+  cmd->add_flag("--skip-bad", a.skip_bad, "Skip malformed lines (counted in the summary) instead of stopping");
+  cmd->add_option("--mapping", a.mapping, "Field mapping file for the events (key = value lines)")->check(CLI::ExistingFile);
+  cmd->add_option("--map", a.maps,
+                  "Field mapping for the events, KEY=VALUE (repeatable): user=, event=, event_name=, time=, "
+                  "time_format=, prop.NAME=, alias.EVENT=");
+  cmd->add_option("--profile-mapping", a.profile_mapping, "Field mapping file for the profiles")->check(CLI::ExistingFile);
+  cmd->add_option("--profile-map", a.profile_maps, "Field mapping for the profiles, KEY=VALUE (repeatable): user=, attr.NAME=");
+  cmd->add_option("--engine", a.engine, "jit: native code compiled by LLVM (default); interp: the reference interpreter")
+      ->check(CLI::IsMember({"jit", "interp"}));
+  cmd->add_flag("--no-cache", a.no_cache, "Compile the rules afresh instead of using the compiled-code cache");
+  cmd->add_flag("--quiet,-q", a.quiet, "Do not print the run summary on stderr");
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   using namespace scorec::cli;
   CLI::App app{"scorec: a rules language and compiler for engagement and lead scoring"};
@@ -30,59 +55,27 @@ int main(int argc, char** argv) {
   RunArgs run_args;
   auto* run_cmd = app.add_subcommand("run", "Score users from event (and profile) files");
   run_cmd->add_option("rules", run_args.rules, "Rules file")->required()->check(CLI::ExistingFile);
-  run_cmd->add_option("--events,-e", run_args.events, "Events file: .ndjson/.jsonl/.csv, optionally .gz; - for stdin")->required();
-  run_cmd->add_option("--profiles,-p", run_args.profiles, "Profiles file (CSV, NDJSON or Segment identify messages)");
-  run_cmd->add_option("--as-of", run_args.as_of, "Score as of this instant (default: the latest event's time)");
+  add_input_options(run_cmd, run_args, true);
   run_cmd->add_option("--format,-f", run_args.format, "Output format")->check(CLI::IsMember({"csv", "ndjson"}));
   run_cmd->add_option("--output,-o", run_args.output, "Output file (default: standard output)");
-  run_cmd->add_flag("--skip-bad", run_args.skip_bad, "Skip malformed lines (counted in the summary) instead of stopping");
   run_cmd->add_flag("--stream", run_args.stream, "Read the events twice in chunks, in memory bounded by the number of users");
   run_cmd->add_option("--chunk-events", run_args.chunk_events, "Events per chunk when reading (default 65536)")->check(CLI::Range(1, 1 << 26));
-  run_cmd->add_option("--mapping", run_args.mapping, "Field mapping file for the events (key = value lines)")->check(CLI::ExistingFile);
-  run_cmd->add_option("--map", run_args.maps, "Field mapping for the events, KEY=VALUE (repeatable): user=, event=, event_name=, time=, time_format=, prop.NAME=, alias.EVENT=");
-  run_cmd->add_option("--profile-mapping", run_args.profile_mapping, "Field mapping file for the profiles")->check(CLI::ExistingFile);
-  run_cmd->add_option("--profile-map", run_args.profile_maps, "Field mapping for the profiles, KEY=VALUE (repeatable): user=, attr.NAME=");
-  run_cmd->add_option("--engine", run_args.engine, "jit: native code compiled by LLVM (default); interp: the reference interpreter")
-      ->check(CLI::IsMember({"jit", "interp"}));
-  run_cmd->add_flag("--no-cache", run_args.no_cache, "Compile the rules afresh instead of using the compiled-code cache");
-  run_cmd->add_flag("--quiet,-q", run_args.quiet, "Do not print the summary on stderr");
 
   DiffArgs diff_args;
   auto* diff_cmd = app.add_subcommand("diff", "Score the same input with two versions of the rules and report what changed");
   diff_cmd->add_option("old", diff_args.old_rules, "Rules file before the change")->required()->check(CLI::ExistingFile);
   diff_cmd->add_option("new", diff_args.new_rules, "Rules file after the change")->required()->check(CLI::ExistingFile);
-  diff_cmd->add_option("--events,-e", diff_args.events, "Events file: .ndjson/.jsonl/.csv, optionally .gz")->required();
-  diff_cmd->add_option("--profiles,-p", diff_args.profiles, "Profiles file (CSV, NDJSON or Segment identify messages)");
-  diff_cmd->add_option("--as-of", diff_args.as_of, "Score both as of this instant (default: the latest event's time)");
+  add_input_options(diff_cmd, diff_args, false);
   diff_cmd->add_option("--format,-f", diff_args.format, "text (Markdown tables) or json")->check(CLI::IsMember({"text", "json"}));
   diff_cmd->add_option("--output,-o", diff_args.output, "Output file (default: standard output)");
-  diff_cmd->add_flag("--skip-bad", diff_args.skip_bad, "Skip malformed lines (counted in the summary) instead of stopping");
-  diff_cmd->add_option("--mapping", diff_args.mapping, "Field mapping file for the events")->check(CLI::ExistingFile);
-  diff_cmd->add_option("--map", diff_args.maps, "Field mapping for the events, KEY=VALUE (repeatable)");
-  diff_cmd->add_option("--profile-mapping", diff_args.profile_mapping, "Field mapping file for the profiles")->check(CLI::ExistingFile);
-  diff_cmd->add_option("--profile-map", diff_args.profile_maps, "Field mapping for the profiles, KEY=VALUE (repeatable)");
-  diff_cmd->add_option("--engine", diff_args.engine, "jit (default) or interp")->check(CLI::IsMember({"jit", "interp"}));
-  diff_cmd->add_flag("--no-cache", diff_args.no_cache, "Compile the rules afresh instead of using the compiled-code cache");
-  diff_cmd->add_flag("--quiet,-q", diff_args.quiet, "Do not print the run summaries on stderr");
 
   ExplainArgs explain_args;
   auto* explain_cmd = app.add_subcommand("explain", "Show how each score of one user is computed, line by line");
   explain_cmd->add_option("rules", explain_args.rules, "Rules file")->required()->check(CLI::ExistingFile);
-  explain_cmd->add_option("--events,-e", explain_args.events, "Events file: .ndjson/.jsonl/.csv, optionally .gz")->required();
-  explain_cmd->add_option("--profiles,-p", explain_args.profiles, "Profiles file (CSV, NDJSON or Segment identify messages)");
+  add_input_options(explain_cmd, explain_args, false);
   explain_cmd->add_option("--user,-u", explain_args.user, "The user id to explain")->required();
-  explain_cmd->add_option("--as-of", explain_args.as_of, "Score as of this instant (default: the latest event's time)");
   explain_cmd->add_option("--format,-f", explain_args.format, "text (default) or json")->check(CLI::IsMember({"text", "json"}));
   explain_cmd->add_option("--output,-o", explain_args.output, "Output file (default: standard output)");
-  explain_cmd->add_flag("--skip-bad", explain_args.skip_bad, "Skip malformed lines (counted in the summary) instead of stopping");
-  explain_cmd->add_option("--mapping", explain_args.mapping, "Field mapping file for the events")->check(CLI::ExistingFile);
-  explain_cmd->add_option("--map", explain_args.maps, "Field mapping for the events, KEY=VALUE (repeatable)");
-  explain_cmd->add_option("--profile-mapping", explain_args.profile_mapping, "Field mapping file for the profiles")->check(CLI::ExistingFile);
-  explain_cmd->add_option("--profile-map", explain_args.profile_maps, "Field mapping for the profiles, KEY=VALUE (repeatable)");
-  explain_cmd->add_option("--engine", explain_args.engine, "jit (default) or interp: the engine that scores everyone")
-      ->check(CLI::IsMember({"jit", "interp"}));
-  explain_cmd->add_flag("--no-cache", explain_args.no_cache, "Compile the rules afresh instead of using the compiled-code cache");
-  explain_cmd->add_flag("--quiet,-q", explain_args.quiet, "Do not print the run summary on stderr");
 
   FmtArgs fmt_args;
   auto* fmt_cmd = app.add_subcommand("fmt", "Format rules files in the canonical layout (print, --check or -w)");

@@ -1,6 +1,5 @@
 // `scorec diff OLD NEW --events F`: what a rule change does to the population. Both
 // rule sets score the same input at the same instant; runtime/report compares them.
-#include <fstream>
 #include <iostream>
 
 #include <fmt/format.h>
@@ -51,23 +50,12 @@ int diff(const DiffArgs& a) {
   runtime::RunOptions o;
   if (auto usage = input_options(a, o)) return *usage;
 
-  auto score = [&](const ir::Program& program, const std::string& file) -> std::optional<runtime::RunOutput> {
-    auto engine = make_engine(program, a, file);
-    if (!engine) return std::nullopt;
-    auto result = runtime::run_rules(program, o, *engine);
-    if (!result) {
-      std::cerr << fmt::format("error: scoring with {}: {}\n", file, result.error().str());
-      if (!a.skip_bad) std::cerr << "hint: fix the line, or pass --skip-bad to skip malformed lines (they are counted)\n";
-      return std::nullopt;
-    }
-    return std::move(*result);
-  };
-  auto old_run = score(*old_program, a.old_rules);
+  auto old_run = score_input(*old_program, o, a, a.old_rules);
   if (!old_run) return 1;
   // NEW is scored at OLD's instant: the given --as-of, or the latest event OLD read.
   // (The rule sets may declare different events, so "the latest event" could differ.)
   o.as_of = old_run->summary.as_of;
-  auto new_run = score(*new_program, a.new_rules);
+  auto new_run = score_input(*new_program, o, a, a.new_rules);
   if (!new_run) return 1;
 
   auto d = report::diff_results(old_run->table, report::describe(*old_program), new_run->table,
@@ -75,16 +63,7 @@ int diff(const DiffArgs& a) {
   report::DiffContext ctx{a.old_rules, a.new_rules, old_run->summary.as_of};
   std::string text = a.format == "json" ? report::format_diff_json(d, ctx) : report::format_diff_text(d, ctx);
 
-  if (a.output) {
-    std::ofstream file(*a.output, std::ios::binary);
-    if (!file || !(file << text) || !file.flush()) {
-      std::cerr << fmt::format("error: cannot write '{}'\n", *a.output);
-      return 1;
-    }
-  } else {
-    std::cout << text;
-    std::cout.flush();
-  }
+  if (!write_text(a.output, text)) return 1;
   if (!a.quiet) {
     std::cerr << labelled(runtime::format_summary(old_run->summary, *old_program), "old");
     std::cerr << labelled(runtime::format_summary(new_run->summary, *new_program), "new");

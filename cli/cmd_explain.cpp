@@ -1,7 +1,6 @@
 // `scorec explain RULES --events F --user ID`: why one user has the scores they have.
 // The engine scores everyone (as `run` does); runtime/report/explain.h then traces the
 // one user and checks its trace against the engine's result.
-#include <fstream>
 #include <iostream>
 
 #include <fmt/format.h>
@@ -32,15 +31,8 @@ int explain(const ExplainArgs& a) {
 
   runtime::RunOptions o;
   if (auto usage = input_options(a, o)) return *usage;
-  auto engine = make_engine(*program, a);
-  if (!engine) return 1;
-  auto result = runtime::run_rules(*program, o, *engine);
-  if (!result) {
-    std::cerr << "error: " << result.error().str() << "\n";
-    if (!a.skip_bad && result.error().line > 0)
-      std::cerr << "hint: fix the line, or pass --skip-bad to skip malformed lines (they are counted)\n";
-    return 1;
-  }
+  auto result = score_input(*program, o, a);
+  if (!result) return 1;
   if (!report::find_user(*result, a.user)) {
     std::cerr << fmt::format("error: user '{}' is not in the input (no profile and no event of that id)\n", a.user);
     // A did-you-mean costs an edit distance per user: only for small populations.
@@ -56,16 +48,7 @@ int explain(const ExplainArgs& a) {
     return 1;
   }
   std::string text = a.format == "json" ? report::format_explain_json(*program, *e) : report::format_explain_text(*program, *e);
-  if (a.output) {
-    std::ofstream file(*a.output, std::ios::binary);
-    if (!file || !(file << text) || !file.flush()) {
-      std::cerr << fmt::format("error: cannot write '{}'\n", *a.output);
-      return 1;
-    }
-  } else {
-    std::cout << text;
-    std::cout.flush();
-  }
+  if (!write_text(a.output, text)) return 1;
   if (!a.quiet) std::cerr << runtime::format_summary(result->summary, *program);
   if (!e->mismatches.empty()) {
     for (const auto& m : e->mismatches) std::cerr << "internal error: " << m << "\n";

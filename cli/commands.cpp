@@ -98,6 +98,34 @@ std::unique_ptr<runtime::Engine> make_engine(const ir::Program& program, const I
   return jit::make_jit_engine(std::move(*compiled));
 }
 
+std::optional<runtime::RunOutput> score_input(const ir::Program& program, const runtime::RunOptions& o,
+                                              const InputArgs& a, const std::string& label) {
+  auto engine = make_engine(program, a, label);
+  if (!engine) return std::nullopt;
+  auto result = runtime::run_rules(program, o, *engine);
+  if (!result) {
+    std::cerr << "error: " << (label.empty() ? "" : "scoring with " + label + ": ") << result.error().str() << "\n";
+    if (!a.skip_bad && result.error().line > 0)
+      std::cerr << "hint: fix the line, or pass --skip-bad to skip malformed lines (they are counted)\n";
+    return std::nullopt;
+  }
+  return std::move(*result);
+}
+
+bool write_text(const std::optional<std::string>& path, const std::string& text) {
+  if (!path) {
+    std::cout << text;
+    std::cout.flush();
+    return true;
+  }
+  std::ofstream file(*path, std::ios::binary);
+  if (!file || !(file << text) || !file.flush()) {
+    std::cerr << fmt::format("error: cannot write '{}'\n", *path);
+    return false;
+  }
+  return true;
+}
+
 int check(const CheckArgs& a) {
   size_t errors = 0, warnings = 0;
   if (a.format != "text") {
@@ -171,15 +199,8 @@ int run(const RunArgs& a) {
   }
   o.chunk_events = a.chunk_events;
 
-  auto engine = make_engine(*program, a);
-  if (!engine) return 1;
-  auto result = runtime::run_rules(*program, o, *engine);
-  if (!result) {
-    std::cerr << "error: " << result.error().str() << "\n";
-    if (!a.skip_bad && result.error().line > 0)
-      std::cerr << "hint: fix the line, or pass --skip-bad to skip malformed lines (they are counted)\n";
-    return 1;
-  }
+  auto result = score_input(*program, o, a);
+  if (!result) return 1;
   std::ofstream file;
   std::ostream* out = &std::cout;
   if (a.output) {

@@ -58,6 +58,12 @@ std::optional<int> input_options(const InputArgs& a, runtime::RunOptions& o);
 // `label` names the rules file in that message when there are several.
 std::unique_ptr<runtime::Engine> make_engine(const ir::Program& program, const InputArgs& a,
                                              const std::string& label = {});
+// Scores the input with the engine --engine names. On failure it prints why (and, for
+// an error on a line, the --skip-bad hint) and returns nothing.
+std::optional<runtime::RunOutput> score_input(const ir::Program& program, const runtime::RunOptions& o,
+                                              const InputArgs& a, const std::string& label = {});
+// Writes `text` to `path` (or standard output); false, after saying so, when it cannot.
+bool write_text(const std::optional<std::string>& path, const std::string& text);
 
 // cli/cmd_diff.cpp: score the same input with two rule sets and report what changed.
 struct DiffArgs : InputArgs {

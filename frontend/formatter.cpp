@@ -9,6 +9,7 @@
 
 #include "ScoreLexer.h"
 #include "ScoreParser.h"
+#include "frontend/parse_tree.h"
 #include "frontend/diagnostics.h"
 #include "frontend/parser.h"
 
@@ -844,20 +845,8 @@ Expected<std::string> format_source(const std::string& text, const std::string& 
   antlr4::CommonTokenStream tokens(&lexer);
   tokens.fill();
   ScoreParser parser(&tokens);
-  parser.removeErrorListeners();
-  parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(antlr4::atn::PredictionMode::SLL);
-  parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
-  ScoreParser::File_Context* tree = nullptr;
-  try {
-    tree = parser.file_();
-  } catch (const antlr4::ParseCancellationException&) {
-    tokens.seek(0);
-    parser.reset();
-    parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(antlr4::atn::PredictionMode::LL);
-    parser.setErrorHandler(std::make_shared<antlr4::DefaultErrorStrategy>());
-    tree = parser.file_();
-    if (parser.getNumberOfSyntaxErrors() > 0) return Error{"syntax error", name};
-  }
+  ScoreParser::File_Context* tree = parse_file(parser, tokens, std::make_shared<antlr4::DefaultErrorStrategy>());
+  if (parser.getNumberOfSyntaxErrors() > 0) return Error{"syntax error", name};
 
   Formatter f(tokens);
   std::string out = f.file(tree);

@@ -7,6 +7,7 @@
 
 #include "ScoreLexer.h"
 #include "ScoreParser.h"
+#include "frontend/parse_tree.h"
 #include "support/text.h"
 #include "support/time.h"
 
@@ -1132,25 +1133,26 @@ Module parse_module(const SourceManager& sources, int file, Diagnostics& diags) 
   }
 
   ScoreParser parser(&tokens);
-  std::shared_ptr<FriendlyErrorStrategy> friendly;
+  auto friendly = std::make_shared<FriendlyErrorStrategy>(file, diags);
+  ScoreParser::File_Context* tree = parse_file(parser, tokens, friendly);
+  AstBuilder builder(file, diags, &tokens, &friendly->error_tokens());
+  return builder.build(tree);
+}
+
+ScoreParser::File_Context* parse_file(ScoreParser& parser, antlr4::CommonTokenStream& tokens,
+                                      std::shared_ptr<antlr4::ANTLRErrorStrategy> on_error) {
   parser.removeErrorListeners();
-  // SLL first: fast, and exact for every input it accepts. Only a failure re-parses
-  // with full LL, which reports errors precisely.
   parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(antlr4::atn::PredictionMode::SLL);
   parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
-  ScoreParser::File_Context* tree = nullptr;
   try {
-    tree = parser.file_();
+    return parser.file_();
   } catch (const antlr4::ParseCancellationException&) {
     tokens.seek(0);
     parser.reset();
     parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(antlr4::atn::PredictionMode::LL);
-    friendly = std::make_shared<FriendlyErrorStrategy>(file, diags);
-    parser.setErrorHandler(friendly);
-    tree = parser.file_();
+    parser.setErrorHandler(std::move(on_error));
+    return parser.file_();
   }
-  AstBuilder builder(file, diags, &tokens, friendly ? &friendly->error_tokens() : nullptr);
-  return builder.build(tree);
 }
 
 }  // namespace scorec::frontend

@@ -188,7 +188,7 @@ Bench& bench(const std::string& name) {
                b->data->build_seconds, b->data->program.slots.size(), b->data->program.schema.num_columns);
   b->interp = runtime::make_interpreter();
   auto compiled = compile_jit(b->data->program);
-  if (const char* dump = std::getenv("SCOREC_BENCH_DUMP_JIT")) dump_jit_code(reinterpret_cast<const void*>(compiled->update), dump + ("." + name));
+  if (const char* dump = std::getenv("SCOREC_BENCH_DUMP_JIT")) dump_jit_code(reinterpret_cast<const void*>(compiled->fns.update), dump + ("." + name));
   b->jit = jit::make_jit_engine(std::move(compiled));
   if (name == "scenario2") b->s2 = std::make_unique<Scenario2Hand>(*b->data);
   else b->heavy = std::make_unique<HeavyHand>(*b->data);

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -20,14 +21,15 @@
 #include "support/time.h"
 
 namespace scorec::cli {
-namespace {
 
-std::optional<ir::Program> compile(const std::string& file, bool color, frontend::Diagnostics& diags,
-                                   frontend::SourceManager& sources) {
+std::optional<ir::Program> compile_rules(const std::string& file, bool color, frontend::Diagnostics& diags,
+                                         frontend::SourceManager& sources) {
   auto program = frontend::compile_file(file, sources, diags);
   diags.render(std::cerr, sources, color);
   return program;
 }
+
+namespace {
 
 std::optional<double> parse_instant(const std::string& s) {
   if (auto t = parse_iso8601(s)) return t;
@@ -126,6 +128,27 @@ bool write_text(const std::optional<std::string>& path, const std::string& text)
   return true;
 }
 
+bool write_table(const runtime::ResultTable& table, const std::string& format, const std::optional<std::string>& path) {
+  std::ofstream file;
+  std::ostream* out = &std::cout;
+  if (path) {
+    file.open(*path, std::ios::binary);
+    if (!file) {
+      std::cerr << fmt::format("error: cannot write '{}'\n", *path);
+      return false;
+    }
+    out = &file;
+  }
+  if (format == "ndjson") runtime::write_ndjson(table, *out);
+  else runtime::write_csv(table, *out);
+  out->flush();
+  if (!*out) {
+    std::cerr << fmt::format("error: cannot write '{}'\n", path.value_or("standard output"));
+    return false;
+  }
+  return true;
+}
+
 int check(const CheckArgs& a) {
   size_t errors = 0, warnings = 0;
   if (a.format != "text") {
@@ -149,7 +172,7 @@ int check(const CheckArgs& a) {
   for (const auto& f : a.files) {
     frontend::SourceManager sources;
     frontend::Diagnostics diags;
-    compile(f, a.color, diags, sources);
+    compile_rules(f, a.color, diags, sources);
     errors += diags.error_count();
     warnings += diags.warning_count();
   }
@@ -169,7 +192,7 @@ int check(const CheckArgs& a) {
 int ir(const IrArgs& a) {
   frontend::SourceManager sources;
   frontend::Diagnostics diags;
-  auto program = compile(a.file, false, diags, sources);
+  auto program = compile_rules(a.file, false, diags, sources);
   if (!program) return 1;
   if (!a.llvm) {
     std::cout << ir::print_program(*program);
@@ -187,7 +210,7 @@ int ir(const IrArgs& a) {
 int run(const RunArgs& a) {
   frontend::SourceManager sources;
   frontend::Diagnostics diags;
-  auto program = compile(a.rules, a.color, diags, sources);
+  auto program = compile_rules(a.rules, a.color, diags, sources);
   if (!program) return 1;
 
   runtime::RunOptions o;
@@ -199,21 +222,22 @@ int run(const RunArgs& a) {
   }
   o.chunk_events = a.chunk_events;
 
+  o.state_in = a.state_in;
+  o.state_out = a.state_out;
+  o.rules_label = a.rules;
+  if (a.partition) {
+    unsigned k = 0, n = 0;
+    char extra = 0;
+    if (std::sscanf(a.partition->c_str(), "%u/%u%c", &k, &n, &extra) != 2 || n == 0 || k >= n) {
+      std::cerr << fmt::format("error: --partition '{}' is not K/N with 0 <= K < N, e.g. 0/4\n", *a.partition);
+      return 2;
+    }
+    o.partition = {k, n};
+  }
+
   auto result = score_input(*program, o, a);
   if (!result) return 1;
-  std::ofstream file;
-  std::ostream* out = &std::cout;
-  if (a.output) {
-    file.open(*a.output, std::ios::binary);
-    if (!file) {
-      std::cerr << fmt::format("error: cannot write '{}'\n", *a.output);
-      return 1;
-    }
-    out = &file;
-  }
-  if (a.format == "ndjson") runtime::write_ndjson(result->table, *out);
-  else runtime::write_csv(result->table, *out);
-  out->flush();
+  if (!write_table(result->table, a.format, a.output)) return 1;
   if (!a.quiet) std::cerr << runtime::format_summary(result->summary, *program);
   return 0;
 }

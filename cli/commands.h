@@ -7,10 +7,16 @@
 #include <string>
 #include <vector>
 
+#include "frontend/diagnostics.h"
+#include "frontend/source.h"
 #include "ir/program.h"
 #include "runtime/engine/driver.h"
 
 namespace scorec::cli {
+
+// Compiles a rules file, printing its diagnostics on stderr.
+std::optional<ir::Program> compile_rules(const std::string& file, bool color, frontend::Diagnostics& diags,
+                                         frontend::SourceManager& sources);
 
 struct CheckArgs {
   std::vector<std::string> files;
@@ -48,8 +54,27 @@ struct RunArgs : InputArgs {
   std::optional<std::string> output;
   bool stream = false;
   size_t chunk_events = 1 << 16;
+  std::optional<std::string> state_in;
+  std::optional<std::string> state_out;
+  std::optional<std::string> partition;  // "K/N"
 };
 int run(const RunArgs& a);
+
+// cli/cmd_finalize.cpp: combine the states of a partitioned run (or finalize one state).
+struct FinalizeArgs {
+  std::string rules;
+  std::vector<std::string> states;
+  std::string format = "csv";
+  std::optional<std::string> output;
+  std::optional<std::string> state_out;
+  std::string engine = "jit";
+  bool no_cache = false;
+  bool quiet = false;
+};
+int finalize(const FinalizeArgs& a);
+// Writes a result table as CSV or NDJSON to `path` (or standard output); false, after
+// saying so, when it cannot.
+bool write_table(const runtime::ResultTable& table, const std::string& format, const std::optional<std::string>& path);
 
 // The input half of RunOptions from the arguments (files, --as-of, mappings,
 // --skip-bad). On a usage error it prints it and returns the exit code (2).
@@ -100,5 +125,16 @@ struct FmtArgs {
   bool write = false;
 };
 int fmt_files(const FmtArgs& a);
+
+// cli/cmd_compile.cpp: compile rules ahead of time to an object and a header (jit/aot.h).
+struct CompileArgs {
+  std::string rules;
+  std::string output;                 // the object file
+  std::optional<std::string> header;  // the header declaring its module
+  std::optional<std::string> name;    // default: the rules file's stem as a C identifier
+  std::string target_cpu;             // empty: this machine's CPU
+  bool color = false;
+};
+int compile_object(const CompileArgs& a);
 
 }  // namespace scorec::cli

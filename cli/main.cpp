@@ -60,6 +60,20 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--output,-o", run_args.output, "Output file (default: standard output)");
   run_cmd->add_flag("--stream", run_args.stream, "Read the events twice in chunks, in memory bounded by the number of users");
   run_cmd->add_option("--chunk-events", run_args.chunk_events, "Events per chunk when reading (default 65536)")->check(CLI::Range(1, 1 << 26));
+  run_cmd->add_option("--state-in", run_args.state_in, "Continue from this state file (saved with --state-out)")->check(CLI::ExistingFile);
+  run_cmd->add_option("--state-out", run_args.state_out, "Save every user's state here, to continue with new events later");
+  run_cmd->add_option("--partition", run_args.partition, "K/N: score only the users whose id hashes to K of N (see scorec finalize)");
+
+  FinalizeArgs finalize_args;
+  auto* finalize_cmd = app.add_subcommand("finalize", "Combine the states of a partitioned run into the result of one run over everything");
+  finalize_cmd->add_option("rules", finalize_args.rules, "Rules file")->required()->check(CLI::ExistingFile);
+  finalize_cmd->add_option("states", finalize_args.states, "The state files of every partition (--state-out of each run)")->required()->check(CLI::ExistingFile);
+  finalize_cmd->add_option("--format,-f", finalize_args.format, "Output format")->check(CLI::IsMember({"csv", "ndjson"}));
+  finalize_cmd->add_option("--output,-o", finalize_args.output, "Output file (default: standard output)");
+  finalize_cmd->add_option("--state-out", finalize_args.state_out, "Also save the combined state here");
+  finalize_cmd->add_option("--engine", finalize_args.engine, "jit (default) or interp")->check(CLI::IsMember({"jit", "interp"}));
+  finalize_cmd->add_flag("--no-cache", finalize_args.no_cache, "Compile the rules afresh instead of using the compiled-code cache");
+  finalize_cmd->add_flag("--quiet,-q", finalize_args.quiet, "Do not print the summary on stderr");
 
   DiffArgs diff_args;
   auto* diff_cmd = app.add_subcommand("diff", "Score the same input with two versions of the rules and report what changed");
@@ -90,6 +104,23 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"both", "jit", "interp"}));
   test_cmd->add_flag("--no-cache", test_args.no_cache, "Compile the rules afresh instead of using the compiled-code cache");
 
+  CompileArgs compile_args;
+  auto* compile_cmd = app.add_subcommand(
+      "compile", "Compile rules ahead of time to an object file (and a header) that links without LLVM");
+  compile_cmd->add_option("rules", compile_args.rules, "Rules file")->required()->check(CLI::ExistingFile);
+  compile_cmd->add_option("--output,-o", compile_args.output, "The object file to write (ELF, for this machine's triple)")
+      ->required();
+  compile_cmd->add_option("--header", compile_args.header, "Also write a C/C++ header declaring the module");
+  compile_cmd->add_option("--name", compile_args.name,
+                          "The rule set's C identifier: the object defines scorec_NAME_module (default: the rules "
+                          "file's name)");
+  compile_cmd->add_option("--target-cpu", compile_args.target_cpu,
+                          "The CPU to compile for, as LLVM names it (x86-64, x86-64-v3, znver3, ...; default: this "
+                          "machine's)");
+  compile_cmd->footer(
+      "Link the object with the scorec runtime library (scorec_native) and load its module with "
+      "scorec::Rules::from_aot.\nExample: scorec compile leads.score -o leads.o --header leads.h");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -107,7 +138,12 @@ int main(int argc, char** argv) {
   if (*check_cmd) return check(check_args);
   if (*ir_cmd) return ir(ir_args);
   if (*run_cmd) return run(run_args);
+  if (*finalize_cmd) return finalize(finalize_args);
   if (*fmt_cmd) return fmt_files(fmt_args);
+  if (*compile_cmd) {
+    compile_args.color = color;
+    return compile_object(compile_args);
+  }
   if (*test_cmd) {
     test_args.color = color;
     return test_files(test_args);

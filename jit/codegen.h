@@ -1,4 +1,4 @@
-// IR -> LLVM IR. One module per rule set with the entry points of jit/abi.h:
+// IR -> LLVM IR. One module per rule set with the entry points of runtime/native/abi.h:
 //   scorec_update          the per-event loop over a batch, specialized to the rules
 //   scorec_score_terms_N   per-user terms of score N
 //   scorec_grade_points_N  per-user terms of grade N
@@ -20,7 +20,7 @@ class Module;
 
 namespace scorec::jit {
 
-// Names of runtime helpers the generated code calls; the JIT defines them.
+// Names of runtime helpers the generated code calls (runtime/native/helpers.h).
 constexpr const char* kCallBuiltin = "scorec_rt_call_builtin";
 constexpr const char* kListContains = "scorec_rt_list_contains";
 

@@ -1,47 +1,28 @@
 #include "jit/jit_compiler.h"
 
 #include <chrono>
-#include <mutex>
 
 #include <fmt/format.h>
 #include <llvm/Config/llvm-config.h>
 #include <llvm/ExecutionEngine/Orc/ExecutionUtils.h>
 #include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
-#include <llvm/IR/LegacyPassManager.h>
 #include <llvm/IR/LLVMContext.h>
 #include <llvm/IR/Module.h>
-#include <llvm/IR/Verifier.h>
-#include <llvm/Passes/PassBuilder.h>
 #include <llvm/Support/MemoryBuffer.h>
-#include <llvm/Support/TargetSelect.h>
 #include <llvm/Support/raw_ostream.h>
 #include <llvm/Target/TargetMachine.h>
 #include <llvm/TargetParser/Host.h>
 
 #include "jit/codegen.h"
+#include "jit/llvm_pipeline.h"
 #include "jit/object_cache.h"
-#include "jit/runtime_helpers.h"
+#include "runtime/native/helpers.h"
 
 namespace scorec::jit {
 namespace {
 
 constexpr const char* kScorecVersion = "scorec 0.1.0";
-
-void init_llvm() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    llvm::InitializeNativeTarget();
-    llvm::InitializeNativeTargetAsmPrinter();
-  });
-}
-
-std::string error_text(llvm::Error e) {
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  os << e;
-  return s;
-}
 
 Expected<std::unique_ptr<llvm::TargetMachine>> host_machine() {
   auto jtmb = llvm::orc::JITTargetMachineBuilder::detectHost();
@@ -52,54 +33,11 @@ Expected<std::unique_ptr<llvm::TargetMachine>> host_machine() {
   return std::move(*tm);
 }
 
-void optimize(llvm::Module& m, llvm::TargetMachine& tm) {
-  llvm::LoopAnalysisManager lam;
-  llvm::FunctionAnalysisManager fam;
-  llvm::CGSCCAnalysisManager cgam;
-  llvm::ModuleAnalysisManager mam;
-  llvm::PassBuilder pb(&tm);
-  pb.registerModuleAnalyses(mam);
-  pb.registerCGSCCAnalyses(cgam);
-  pb.registerFunctionAnalyses(fam);
-  pb.registerLoopAnalyses(lam);
-  pb.crossRegisterProxies(lam, fam, cgam, mam);
-  pb.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O2).run(m, mam);
-}
-
-// Generates the module for `program`, targeting `tm`; verifies it.
-Expected<std::unique_ptr<llvm::Module>> build_module(const ir::Program& program, llvm::LLVMContext& ctx,
-                                                     llvm::TargetMachine& tm) {
-  auto m = generate_module(program, ctx);
-  m->setDataLayout(tm.createDataLayout());
-  m->setTargetTriple(tm.getTargetTriple().str());
-  std::string problems;
-  llvm::raw_string_ostream os(problems);
-  if (llvm::verifyModule(*m, &os)) return Error{"internal error: the generated code is invalid:\n" + problems};
-  return m;
-}
-
-std::string module_text(const llvm::Module& m) {
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  m.print(os, nullptr);
-  return s;
-}
-
 // What the object code depends on: the generated module (rules and imports, after
 // checking), the ABI, scorec's and LLVM's versions, and the CPU the code targets.
 std::string cache_key(const std::string& module_ir, const llvm::TargetMachine& tm) {
-  return fmt::format("{}\nabi {}\nllvm {}\ncpu {} {}\n{}", kScorecVersion, kAbiVersion, LLVM_VERSION_STRING,
+  return fmt::format("{}\nabi {}\nllvm {}\ncpu {} {}\n{}", kScorecVersion, native::kAbiVersion, LLVM_VERSION_STRING,
                      tm.getTargetCPU().str(), tm.getTargetFeatureString().str(), module_ir);
-}
-
-Expected<std::vector<char>> emit_object(llvm::Module& m, llvm::TargetMachine& tm) {
-  llvm::SmallVector<char, 0> buffer;
-  llvm::raw_svector_ostream os(buffer);
-  llvm::legacy::PassManager pm;
-  if (tm.addPassesToEmitFile(pm, os, nullptr, llvm::CodeGenFileType::ObjectFile))
-    return Error{"LLVM cannot emit object code for this machine"};
-  pm.run(m);
-  return std::vector<char>(buffer.begin(), buffer.end());
 }
 
 template <class Fn>
@@ -158,23 +96,23 @@ Expected<std::unique_ptr<CompiledRules>> compile(const ir::Program& program, con
   if (auto err = (*jit)->addObjectFile(std::move(buffer)))
     return Error{"cannot load the compiled rules: " + error_text(std::move(err))};
 
-  auto update = lookup<UpdateFn>(**jit, kUpdateName);
+  auto update = lookup<native::UpdateFn>(**jit, kUpdateName);
   if (!update) return update.error();
-  out->update = *update;
+  out->fns.update = *update;
   for (size_t s = 0; s < program.scores.size(); ++s) {
-    auto f = lookup<TermsFn>(**jit, score_terms_name(s));
+    auto f = lookup<native::TermsFn>(**jit, score_terms_name(s));
     if (!f) return f.error();
-    out->score_terms.push_back(*f);
+    out->fns.score_terms.push_back(*f);
   }
   for (size_t g = 0; g < program.grades.size(); ++g) {
-    auto f = lookup<TermsFn>(**jit, grade_points_name(g));
+    auto f = lookup<native::TermsFn>(**jit, grade_points_name(g));
     if (!f) return f.error();
-    out->grade_points.push_back(*f);
+    out->fns.grade_points.push_back(*f);
   }
   for (size_t k = 0; k < program.segments.size(); ++k) {
-    auto f = lookup<SegmentFn>(**jit, segment_name(k));
+    auto f = lookup<native::SegmentFn>(**jit, segment_name(k));
     if (!f) return f.error();
-    out->segments.push_back(*f);
+    out->fns.segments.push_back(*f);
   }
   out->jit_ = std::move(*jit);
   out->compile_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();

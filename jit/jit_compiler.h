@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "ir/program.h"
-#include "jit/abi.h"
+#include "runtime/native/native_rules.h"
 #include "support/expected.h"
 
 namespace llvm::orc {
@@ -21,14 +21,13 @@ struct JitOptions {
   std::string cache_dir;  // empty: the default (see ObjectCache)
 };
 
-// A compiled rule set: the entry points, valid while this object lives.
+// A compiled rule set: the entry points, valid while this object lives. To hand them
+// out as a shared_ptr<const native::NativeRules>, alias a shared_ptr to this object
+// (jit/jit_engine.h), so the LLJIT lives as long as the pointers.
 class CompiledRules {
  public:
   ~CompiledRules();
-  UpdateFn update = nullptr;
-  std::vector<TermsFn> score_terms;
-  std::vector<TermsFn> grade_points;
-  std::vector<SegmentFn> segments;
+  native::NativeRules fns;
   bool from_cache = false;
   double compile_ms = 0;  // generation + optimization + code generation (or cache load) + linking
 

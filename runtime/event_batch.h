@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 namespace scorec::runtime {
@@ -43,6 +44,32 @@ struct EventBatch {
     columns.resize(static_cast<size_t>(num_columns));
     for (auto& c : columns) c.clear();
   }
+  // Appends every row of `src`, or the given rows of it, in that order.
+  void append(const EventBatch& src);
+  void append(const EventBatch& src, std::span<const uint32_t> rows);
 };
+
+inline void EventBatch::append(const EventBatch& src) {
+  user.insert(user.end(), src.user.begin(), src.user.end());
+  type.insert(type.end(), src.type.begin(), src.type.end());
+  ts.insert(ts.end(), src.ts.begin(), src.ts.end());
+  line.insert(line.end(), src.line.begin(), src.line.end());
+  if (columns.size() < src.columns.size()) columns.resize(src.columns.size());
+  for (size_t c = 0; c < src.columns.size(); ++c) {
+    columns[c].values.insert(columns[c].values.end(), src.columns[c].values.begin(), src.columns[c].values.end());
+    columns[c].valid.insert(columns[c].valid.end(), src.columns[c].valid.begin(), src.columns[c].valid.end());
+  }
+}
+
+inline void EventBatch::append(const EventBatch& src, std::span<const uint32_t> rows) {
+  if (columns.size() < src.columns.size()) columns.resize(src.columns.size());
+  for (uint32_t r : rows) {
+    user.push_back(src.user[r]);
+    type.push_back(src.type[r]);
+    ts.push_back(src.ts[r]);
+    line.push_back(src.line[r]);
+    for (size_t c = 0; c < src.columns.size(); ++c) columns[c].push(src.columns[c].values[r], src.columns[c].valid[r]);
+  }
+}
 
 }  // namespace scorec::runtime

@@ -2,44 +2,27 @@
 
 #include <algorithm>
 #include <functional>
-#include <numeric>
 
 #include <fmt/format.h>
 
 #include "runtime/engine/finalize.h"
 #include "runtime/io/event_reader.h"
+#include "runtime/state/state_file.h"
 #include "support/time.h"
 
 namespace scorec::runtime {
 namespace {
 
-void append(EventBatch& dst, const EventBatch& src) {
-  dst.user.insert(dst.user.end(), src.user.begin(), src.user.end());
-  dst.type.insert(dst.type.end(), src.type.begin(), src.type.end());
-  dst.ts.insert(dst.ts.end(), src.ts.begin(), src.ts.end());
-  dst.line.insert(dst.line.end(), src.line.begin(), src.line.end());
-  if (dst.columns.size() < src.columns.size()) dst.columns.resize(src.columns.size());
-  for (size_t c = 0; c < src.columns.size(); ++c) {
-    dst.columns[c].values.insert(dst.columns[c].values.end(), src.columns[c].values.begin(), src.columns[c].values.end());
-    dst.columns[c].valid.insert(dst.columns[c].valid.end(), src.columns[c].valid.begin(), src.columns[c].valid.end());
-  }
-}
-
-// Rows in timestamp order, ties in input order.
-std::vector<uint32_t> time_order(const EventBatch& b) {
-  std::vector<uint32_t> rows(b.size());
-  std::iota(rows.begin(), rows.end(), 0u);
-  bool sorted = std::is_sorted(b.ts.begin(), b.ts.end());
-  if (!sorted) std::stable_sort(rows.begin(), rows.end(), [&](uint32_t x, uint32_t y) { return b.ts[x] < b.ts[y]; });
-  return rows;
-}
-
 struct Reading {
   RunState& run;
   IngestStats stats;
   IngestContext ctx;
-  Reading(RunState& r, bool skip_bad)
-      : run(r), ctx{r.program.schema, r.strings, r.lists, r.users, r.profiles, stats, skip_bad} {}
+  Reading(RunState& r, const RunOptions& o, OriginSource source)
+      : run(r), ctx{r.program.schema, r.strings, r.lists, r.users, r.profiles, stats, o.skip_bad} {
+    ctx.partition = o.partition;
+    ctx.origins = &r.origins;
+    ctx.origin = origin_key(r.generation, source, 0);
+  }
 };
 
 Status for_each_chunk(const RunOptions& o, Reading& rd, const std::function<Status(EventBatch&)>& fn) {
@@ -54,90 +37,130 @@ Status for_each_chunk(const RunOptions& o, Reading& rd, const std::function<Stat
   }
 }
 
-Status resolve_as_of(const RunOptions& o, const IngestStats& stats, RunState& run, RunSummary& summary) {
+// The as-of time: given, or the latest event of the input and of the state.
+Status resolve_as_of(const RunOptions& o, const IngestStats& stats, Session& session, RunSummary& summary) {
+  double as_of;
   if (o.as_of) {
-    run.as_of = *o.as_of;
-    return Ok{};
+    as_of = *o.as_of;
+  } else {
+    if (stats.events_read == 0 && !session.loaded())
+      return Error{"there are no events to take the as-of time from; pass --as-of", o.events_path};
+    as_of = std::max(stats.max_ts, session.latest_event());
+    summary.as_of_from_events = true;
   }
-  if (stats.events_read == 0)
-    return Error{"there are no events to take the as-of time from; pass --as-of", o.events_path};
-  run.as_of = stats.max_ts;
-  summary.as_of_from_events = true;
-  return Ok{};
+  return session.begin(as_of);
+}
+
+Status load_state(const ir::Program& program, const RunOptions& o, Session& session, RunSummary& summary) {
+  auto state = read_state_file(*o.state_in, program);
+  if (!state) return state.error();
+  if (state->partition != o.partition.k || state->partitions != o.partition.n)
+    return Error{fmt::format("the state is of partition {}/{}, but this run is of partition {}/{}; continue each "
+                             "partition from its own state",
+                             state->partition, state->partitions, o.partition.k, o.partition.n),
+                 *o.state_in};
+  summary.state_in = o.state_in;
+  summary.state_as_of = state->as_of;
+  std::vector<SavedState> states;
+  states.push_back(std::move(*state));
+  return session.load(std::move(states));
+}
+
+Status save_state(const Session& session, const std::string& path, Partition partition, const std::string& label) {
+  return write_state_file(path, session.save(partition.k, partition.n, label));
 }
 
 }  // namespace
 
 Expected<RunOutput> run_rules(const ir::Program& program, const RunOptions& o, Engine& engine) {
   RunState run(program);
+  Session session(run, engine, o.state_out.has_value());
   RunOutput out;
   RunSummary& summary = out.summary;
+  summary.partition = o.partition;
+  if (o.state_in)
+    if (auto st = load_state(program, o, session, summary); !st) return st.error();
 
   if (o.profiles_path) {
-    Reading rd(run, o.skip_bad);
+    Reading rd(run, o, kFromProfiles);
     if (auto st = read_profiles(*o.profiles_path, o.profiles_mapping, rd.ctx); !st) return st.error();
     summary.profiles = rd.stats;
   }
 
   if (!o.stream) {
-    Reading rd(run, o.skip_bad);
-    EventBatch all;
-    all.reset(program.schema.num_columns);
+    Reading rd(run, o, kFromEvents);
+    // The state's kept events come first: they are the earlier input.
+    EventBatch all = session.take_kept();
     auto st = for_each_chunk(o, rd, [&](EventBatch& b) {
-      append(all, b);
+      session.count_late(b);
+      all.append(b);
       return Status(Ok{});
     });
     if (!st) return st.error();
     summary.events = rd.stats;
-    if (auto s = resolve_as_of(o, rd.stats, run, summary); !s) return s.error();
-    run.grow_state();
-    auto rows = time_order(all);
-    engine.update(all, rows, run);
+    if (auto s = resolve_as_of(o, rd.stats, session, summary); !s) return s.error();
+    if (auto s = session.apply(all, false, o.events_path); !s) return s.error();
   } else {
     uint64_t profiles_in_events = 0;
     if (!o.as_of && o.events_path == "-")
       return Error{"streaming standard input needs --as-of: it cannot be read twice to find the latest event"};
     if (!o.as_of) {
       // First pass: the as-of time (and identify traits) only.
-      Reading first(run, o.skip_bad);
+      Reading first(run, o, kFromEvents);
       auto st = for_each_chunk(o, first, [](EventBatch&) { return Status(Ok{}); });
       if (!st) return st.error();
-      if (auto s = resolve_as_of(o, first.stats, run, summary); !s) return s.error();
+      if (auto s = resolve_as_of(o, first.stats, session, summary); !s) return s.error();
       profiles_in_events = first.stats.profiles_read;
-    } else {
-      run.as_of = *o.as_of;
+    } else if (auto s = resolve_as_of(o, {}, session, summary); !s) {
+      return s.error();
     }
-    Reading rd(run, o.skip_bad);
+    if (auto s = session.apply(session.take_kept(), true, o.state_in.value_or("")); !s) return s.error();
+    Reading rd(run, o, kFromEvents);
     rd.ctx.apply_profiles = o.as_of.has_value();  // else the first pass applied them
-    std::vector<double> last_ts;  // per user, only when order matters
     auto st = for_each_chunk(o, rd, [&](EventBatch& b) -> Status {
-      run.grow_state();
-      auto rows = time_order(b);
-      if (program.order_dependent) {
-        last_ts.resize(run.users.size(), -1e300);
-        for (uint32_t r : rows) {
-          if (b.type[r] == kUnknownEvent) continue;
-          double& last = last_ts[b.user[r]];
-          if (b.ts[r] < last)
-            return Error{fmt::format("the events of user '{}' are not in time order across chunks, and caps and limits "
-                                     "need them in order; sort the file by time, or run without --stream",
-                                     run.users.id(b.user[r])),
-                         o.events_path, static_cast<int64_t>(b.line[r])};
-          last = b.ts[r];
-        }
-      }
-      engine.update(b, rows, run);
-      return Ok{};
+      session.count_late(b);
+      return session.apply(b, true, o.events_path);
     });
     if (!st) return st.error();
     summary.events = rd.stats;
     if (!o.as_of) summary.events.profiles_read = profiles_in_events;
   }
+  session.note_latest(summary.events.max_ts);
+  session.finish();
 
   out.table = finalize(engine, run);
   summary.engine = run.stats;
   summary.users = run.users.size();
   summary.as_of = run.as_of;
+  summary.state = session.counts();
+  if (o.state_out)
+    if (auto st = save_state(session, *o.state_out, o.partition, o.rules_label); !st) return st.error();
+  return out;
+}
+
+Expected<RunOutput> combine_states(const ir::Program& program, const std::vector<std::string>& paths, Engine& engine,
+                                   const std::optional<std::string>& state_out, const std::string& rules_label) {
+  RunState run(program);
+  Session session(run, engine, state_out.has_value());
+  std::vector<SavedState> states;
+  for (const auto& path : paths) {
+    auto s = read_state_file(path, program);
+    if (!s) return s.error();
+    states.push_back(std::move(*s));
+  }
+  if (auto st = session.load(std::move(states)); !st) return st.error();
+  if (auto st = session.begin(session.loaded_as_of()); !st) return st.error();
+  if (auto st = session.apply(session.take_kept(), false, ""); !st) return st.error();
+  session.finish();
+
+  RunOutput out;
+  out.table = finalize(engine, run);
+  out.summary.engine = run.stats;
+  out.summary.users = run.users.size();
+  out.summary.as_of = run.as_of;
+  out.summary.state = session.counts();
+  if (state_out)
+    if (auto st = save_state(session, *state_out, {}, rules_label); !st) return st.error();
   return out;
 }
 
@@ -149,6 +172,13 @@ std::string format_summary(const RunSummary& s, const ir::Program& program) {
   out += fmt::format("summary: null weights {}, values not of the declared type {}, users {}, profiles read {}, as of {}{}\n",
                      s.engine.null_weights, e.bad_values + s.profiles.bad_values, s.users, s.profiles.profiles_read + e.profiles_read,
                      format_iso8601(s.as_of), s.as_of_from_events ? " (latest event)" : "");
+  if (s.state_in)
+    out += fmt::format("summary: continued from state {} (as of {}): users {}, kept events re-applied {}, late events {}\n",
+                       *s.state_in, format_iso8601(s.state_as_of), s.state.carried_users, s.state.carried_events,
+                       s.state.late);
+  if (s.partition.n > 1)
+    out += fmt::format("summary: partition {}/{}: events and profile rows of other partitions skipped {}\n",
+                       s.partition.k, s.partition.n, e.other_partition + s.profiles.other_partition);
   if (e.other_messages > 0)
     out += fmt::format("summary: Segment page/screen/group/alias messages skipped {}\n", e.other_messages);
   for (const auto* w : {&s.profiles.warnings, &e.warnings})

@@ -6,14 +6,20 @@
 // in chunks (first for the as-of time, unless given), so memory stays bounded by the
 // number of users, not of events; caps and limits then need each user's events in time
 // order across chunks, which the run checks.
+//
+// A run can continue from a saved state (state_in) and save its own (state_out), and
+// can score one partition of the users (runtime/state/session.h, runtime/partition.h).
 #pragma once
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "runtime/engine/engine.h"
 #include "runtime/io/ingest.h"
+#include "runtime/partition.h"
 #include "runtime/result_table.h"
+#include "runtime/state/session.h"
 #include "support/expected.h"
 
 namespace scorec::runtime {
@@ -27,6 +33,10 @@ struct RunOptions {
   bool skip_bad = false;
   bool stream = false;
   size_t chunk_events = 1 << 16;
+  std::optional<std::string> state_in;   // continue from this state file
+  std::optional<std::string> state_out;  // save the state here
+  Partition partition;                   // score only these users
+  std::string rules_label;               // the rules file, recorded in the state
 };
 
 struct RunSummary {
@@ -36,6 +46,10 @@ struct RunSummary {
   size_t users = 0;
   double as_of = 0;
   bool as_of_from_events = false;
+  SessionCounts state;                 // what came from the state (state_in)
+  std::optional<std::string> state_in;
+  double state_as_of = 0;
+  Partition partition;
 };
 
 struct RunOutput {
@@ -44,6 +58,13 @@ struct RunOutput {
 };
 
 Expected<RunOutput> run_rules(const ir::Program& program, const RunOptions& options, Engine& engine);
+
+// `scorec finalize`: the states of the N partitions of one run combined into the result
+// of one run over everything (a single state is finalized as is), optionally saved as
+// one state.
+Expected<RunOutput> combine_states(const ir::Program& program, const std::vector<std::string>& state_paths,
+                                   Engine& engine, const std::optional<std::string>& state_out,
+                                   const std::string& rules_label);
 
 // The summary as the CLI prints it on stderr: a few lines of counts.
 std::string format_summary(const RunSummary& s, const ir::Program& program);

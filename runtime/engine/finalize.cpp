@@ -17,116 +17,122 @@ ResultColumn column(std::string name, ColumnKind kind, size_t rows) {
   return c;
 }
 
-// Scaled scores by percentile rank: users with equal raw scores share a scaled score.
-std::vector<double> percentile(const std::vector<double>& raw, const ir::Scale& s) {
-  std::vector<double> sorted = raw;
-  std::sort(sorted.begin(), sorted.end());
-  std::vector<double> out(raw.size());
-  for (size_t u = 0; u < raw.size(); ++u) {
-    uint64_t lower = static_cast<uint64_t>(std::lower_bound(sorted.begin(), sorted.end(), raw[u]) - sorted.begin());
-    out[u] = ir::percentile_scale(lower, raw.size(), s.a, s.b);
-  }
-  return out;
+double raw_score(Engine& engine, RunState& run, int score, uint32_t user) {
+  return run.user_state(user)[run.program.scores[score].raw_slot] + engine.score_terms(score, user, run);
 }
 
 }  // namespace
 
-ResultTable finalize(Engine& engine, RunState& run) {
+Population rank_population(Engine& engine, RunState& run) {
   const ir::Program& p = run.program;
   run.grow_state();
-  const size_t n = run.users.size();
-  const size_t ns = p.scores.size(), ng = p.grades.size(), nseg = p.segments.size();
+  Population pop;
+  pop.users = run.users.size();
+  pop.raw.resize(p.scores.size());
+  pop.sorted.resize(p.scores.size());
+  for (size_t s = 0; s < p.scores.size(); ++s) {
+    if (p.scores[s].scale.kind != ir::ScaleKind::Percentile) continue;
+    pop.raw[s].resize(pop.users);
+    for (uint32_t u = 0; u < pop.users; ++u) pop.raw[s][u] = raw_score(engine, run, static_cast<int>(s), u);
+    pop.sorted[s] = pop.raw[s];
+    std::sort(pop.sorted[s].begin(), pop.sorted[s].end());
+  }
+  return pop;
+}
 
-  std::vector<std::vector<double>> raw(ns, std::vector<double>(n)), value(ns);
-  std::vector<std::vector<int>> tier(ns, std::vector<int>(n, -1));
+void finalize_user(Engine& engine, RunState& run, const Population& pop, uint32_t u, UserRow& row) {
+  const ir::Program& p = run.program;
+  const size_t ns = p.scores.size(), ng = p.grades.size(), nseg = p.segments.size();
+  row.raw.resize(ns);
+  row.value.resize(ns);
+  row.tier.assign(ns, -1);
+  row.points.resize(ng);
+  row.letter.assign(ng, -1);
+  row.segments.assign(nseg, 0);
   for (size_t s = 0; s < ns; ++s) {
     const ir::Score& sc = p.scores[s];
-    for (uint32_t u = 0; u < n; ++u) raw[s][u] = run.user_state(u)[sc.raw_slot] + engine.score_terms(static_cast<int>(s), u, run);
+    const bool ranked = !pop.raw[s].empty();
+    double raw = ranked ? pop.raw[s][u] : raw_score(engine, run, static_cast<int>(s), u);
+    row.raw[s] = raw;
     switch (sc.scale.kind) {
-      case ir::ScaleKind::None: value[s] = raw[s]; break;
-      case ir::ScaleKind::Linear:
-        value[s].resize(n);
-        for (size_t u = 0; u < n; ++u) value[s][u] = ir::linear_scale(raw[s][u], sc.scale.lo, sc.scale.hi, sc.scale.a, sc.scale.b);
+      case ir::ScaleKind::None: row.value[s] = raw; break;
+      case ir::ScaleKind::Linear: row.value[s] = ir::linear_scale(raw, sc.scale.lo, sc.scale.hi, sc.scale.a, sc.scale.b); break;
+      case ir::ScaleKind::Percentile: {
+        // Users with equal raw scores share a scaled score: rank by those strictly lower.
+        const auto& sorted = pop.sorted[s];
+        auto lower = static_cast<uint64_t>(std::lower_bound(sorted.begin(), sorted.end(), raw) - sorted.begin());
+        row.value[s] = ir::percentile_scale(lower, pop.users, sc.scale.a, sc.scale.b);
         break;
-      case ir::ScaleKind::Percentile: value[s] = percentile(raw[s], sc.scale); break;
-    }
-    if (!sc.tiers.empty())
-      for (size_t u = 0; u < n; ++u) {
-        int t = ir::tier_of(sc.tiers, value[s][u]);
-        tier[s][u] = t >= 0 ? sc.tiers[t].name_string : -1;
       }
+    }
+    if (!sc.tiers.empty()) {
+      int t = ir::tier_of(sc.tiers, row.value[s]);
+      row.tier[s] = t >= 0 ? sc.tiers[t].name_string : -1;
+    }
   }
-  std::vector<std::vector<double>> points(ng, std::vector<double>(n));
-  std::vector<std::vector<int>> letter(ng, std::vector<int>(n, -1));
   for (size_t g = 0; g < ng; ++g) {
-    for (uint32_t u = 0; u < n; ++u) {
-      points[g][u] = engine.grade_points(static_cast<int>(g), u, run);
-      int t = ir::tier_of(p.grades[g].letters, points[g][u]);
-      letter[g][u] = t >= 0 ? p.grades[g].letters[t].name_string : -1;
-    }
+    row.points[g] = engine.grade_points(static_cast<int>(g), u, run);
+    int t = ir::tier_of(p.grades[g].letters, row.points[g]);
+    row.letter[g] = t >= 0 ? p.grades[g].letters[t].name_string : -1;
   }
-  std::vector<std::vector<uint8_t>> seg(nseg, std::vector<uint8_t>(n));
-  {
-    std::vector<double> r(ns), v(ns), pts(ng);
-    std::vector<int> t(ns), l(ng);
-    std::vector<uint8_t> sg(nseg);
-    UserOutputs out{r.data(), v.data(), t.data(), pts.data(), l.data(), sg.data()};
-    for (uint32_t u = 0; u < n && nseg > 0; ++u) {
-      for (size_t s = 0; s < ns; ++s) {
-        r[s] = raw[s][u];
-        v[s] = value[s][u];
-        t[s] = tier[s][u];
-      }
-      for (size_t g = 0; g < ng; ++g) {
-        pts[g] = points[g][u];
-        l[g] = letter[g][u];
-      }
-      // Segments are evaluated in order, so each sees the ones above it.
-      for (size_t k = 0; k < nseg; ++k) {
-        sg[k] = engine.segment(static_cast<int>(k), u, out, run) ? 1 : 0;
-        seg[k][u] = sg[k];
-      }
-    }
-  }
+  UserOutputs out{row.raw.data(), row.value.data(), row.tier.data(), row.points.data(), row.letter.data(),
+                  row.segments.data()};
+  // Segments are evaluated in order, so each sees the ones above it.
+  for (size_t k = 0; k < nseg; ++k) row.segments[k] = engine.segment(static_cast<int>(k), u, out, run) ? 1 : 0;
+}
+
+ResultTable finalize(Engine& engine, RunState& run) {
+  const ir::Program& p = run.program;
+  Population pop = rank_population(engine, run);
+  const size_t n = pop.users;
 
   ResultTable table;
   table.user_ids.reserve(n);
   for (uint32_t u = 0; u < n; ++u) table.user_ids.emplace_back(run.users.id(u));
-  auto name_of = [&](int string_id) { return string_id >= 0 ? std::string(run.strings.get(static_cast<uint32_t>(string_id))) : std::string(); };
-  for (size_t s = 0; s < ns; ++s) {
+  // Column positions, in output order: per score raw, scaled, tier; per grade points,
+  // letter; per segment a bool.
+  struct Place {
+    int raw = -1, value = -1, tier = -1;
+  };
+  std::vector<Place> score_col(p.scores.size());
+  for (size_t s = 0; s < p.scores.size(); ++s) {
     const ir::Score& sc = p.scores[s];
-    auto c = column(sc.name + "_raw", ColumnKind::Number, n);
-    c.numbers = raw[s];
-    table.columns.push_back(std::move(c));
+    score_col[s].raw = static_cast<int>(table.columns.size());
+    table.columns.push_back(column(sc.name + "_raw", ColumnKind::Number, n));
     if (sc.scale.kind != ir::ScaleKind::None) {
-      auto v = column(sc.name, ColumnKind::Number, n);
-      v.numbers = value[s];
-      table.columns.push_back(std::move(v));
+      score_col[s].value = static_cast<int>(table.columns.size());
+      table.columns.push_back(column(sc.name, ColumnKind::Number, n));
     }
     if (!sc.tiers.empty()) {
-      auto t = column(sc.name + "_tier", ColumnKind::Text, n);
-      for (size_t u = 0; u < n; ++u) {
-        t.texts[u] = name_of(tier[s][u]);
-        t.valid[u] = tier[s][u] >= 0;
-      }
-      table.columns.push_back(std::move(t));
+      score_col[s].tier = static_cast<int>(table.columns.size());
+      table.columns.push_back(column(sc.name + "_tier", ColumnKind::Text, n));
     }
   }
-  for (size_t g = 0; g < ng; ++g) {
-    auto c = column(p.grades[g].name + "_points", ColumnKind::Number, n);
-    c.numbers = points[g];
-    table.columns.push_back(std::move(c));
-    auto l = column(p.grades[g].name, ColumnKind::Text, n);
-    for (size_t u = 0; u < n; ++u) {
-      l.texts[u] = name_of(letter[g][u]);
-      l.valid[u] = letter[g][u] >= 0;
-    }
-    table.columns.push_back(std::move(l));
+  const size_t grade_col = table.columns.size();
+  for (const auto& g : p.grades) {
+    table.columns.push_back(column(g.name + "_points", ColumnKind::Number, n));
+    table.columns.push_back(column(g.name, ColumnKind::Text, n));
   }
-  for (size_t k = 0; k < nseg; ++k) {
-    auto c = column(p.segments[k].name, ColumnKind::Bool, n);
-    for (size_t u = 0; u < n; ++u) c.numbers[u] = seg[k][u];
-    table.columns.push_back(std::move(c));
+  const size_t segment_col = table.columns.size();
+  for (const auto& sg : p.segments) table.columns.push_back(column(sg.name, ColumnKind::Bool, n));
+
+  auto set_text = [&](ResultColumn& c, size_t u, int string_id) {
+    c.valid[u] = string_id >= 0;
+    if (string_id >= 0) c.texts[u] = std::string(run.strings.get(static_cast<uint32_t>(string_id)));
+  };
+  UserRow row;
+  for (uint32_t u = 0; u < n; ++u) {
+    finalize_user(engine, run, pop, u, row);
+    for (size_t s = 0; s < p.scores.size(); ++s) {
+      table.columns[score_col[s].raw].numbers[u] = row.raw[s];
+      if (score_col[s].value >= 0) table.columns[score_col[s].value].numbers[u] = row.value[s];
+      if (score_col[s].tier >= 0) set_text(table.columns[score_col[s].tier], u, row.tier[s]);
+    }
+    for (size_t g = 0; g < p.grades.size(); ++g) {
+      table.columns[grade_col + 2 * g].numbers[u] = row.points[g];
+      set_text(table.columns[grade_col + 2 * g + 1], u, row.letter[g]);
+    }
+    for (size_t k = 0; k < p.segments.size(); ++k) table.columns[segment_col + k].numbers[u] = row.segments[k];
   }
   return table;
 }

@@ -1,11 +1,33 @@
 // Phase 2 and 3 of a run: raw scores, scaling (percentile over the whole population),
-// tiers, grades and segments, into the output table.
+// tiers, grades and segments, into the output table, or for one user.
 #pragma once
+
+#include <cstdint>
+#include <vector>
 
 #include "runtime/engine/engine.h"
 #include "runtime/result_table.h"
 
 namespace scorec::runtime {
+
+// What one user's outputs need from everyone else: for each percentile-scaled score,
+// every user's raw score (by user) and the same sorted.
+struct Population {
+  size_t users = 0;
+  std::vector<std::vector<double>> raw;     // per score; empty unless percentile-scaled
+  std::vector<std::vector<double>> sorted;  // per score; empty unless percentile-scaled
+};
+Population rank_population(Engine& engine, RunState& run);
+
+// One user's outputs; tier and letter are string ids (-1: none).
+struct UserRow {
+  std::vector<double> raw, value;
+  std::vector<int> tier;
+  std::vector<double> points;
+  std::vector<int> letter;
+  std::vector<uint8_t> segments;
+};
+void finalize_user(Engine& engine, RunState& run, const Population& population, uint32_t user, UserRow& row);
 
 ResultTable finalize(Engine& engine, RunState& run);
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "ir/program.h"
+#include "runtime/partition.h"
 #include "runtime/profile_table.h"
 #include "runtime/user_index.h"
 #include "runtime/value_pools.h"
@@ -29,6 +30,8 @@ class RunState {
   ListPool lists;
   UserIndex users;
   ProfileTable profiles;
+  UserOrigins origins;      // per user, where it first appeared (filled by readers that track it)
+  uint32_t generation = 0;  // runs before this one that the state went through
   EngineStats stats;
 
   // Grows the state to `users.size()` users, initializing new slots.
@@ -38,6 +41,9 @@ class RunState {
   const double* user_state(uint32_t user) const { return state_.data() + static_cast<size_t>(user) * slots_; }
   double* state_data() { return state_.data(); }
   size_t num_slots() const { return slots_; }
+  // Exchanges the whole state array (users x slots) with `other`: a session applies late
+  // events to its base snapshot this way.
+  void swap_state(std::vector<double>& other) { state_.swap(other); }
   size_t state_users() const { return slots_ ? state_.size() / slots_ : users.size(); }
 
  private:

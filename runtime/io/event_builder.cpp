@@ -19,22 +19,29 @@ EventBuilder::Resolved EventBuilder::resolve(std::string_view name) {
 
 size_t EventBuilder::add(EventBatch& batch, std::string_view user_id, std::string_view event_name, double ts,
                          uint64_t line, uint16_t& type) {
+  ++ctx_.stats.events_read;
+  // Every partition takes its default as-of time from the whole file.
+  if (ts > ctx_.stats.max_ts) ctx_.stats.max_ts = ts;
+  if (!have_last_user_ || user_id != last_user_) {
+    last_user_.assign(user_id);
+    last_user_ix_ = ctx_.user(user_id, line);
+    have_last_user_ = true;
+  } else if (!last_user_ix_) {
+    ++ctx_.stats.other_partition;
+  }
+  if (!last_user_ix_) {
+    type = kUnknownEvent;
+    return kSkipped;
+  }
   Resolved r = resolve(event_name);
   type = r.type;
   if (r.unknown_count) {
     ++*r.unknown_count;
     ++ctx_.stats.unknown_events;
   }
-  ++ctx_.stats.events_read;
-  if (ts > ctx_.stats.max_ts) ctx_.stats.max_ts = ts;
 
   size_t row = batch.user.size();
-  if (!have_last_user_ || user_id != last_user_) {
-    last_user_.assign(user_id);
-    last_user_ix_ = ctx_.users.intern(user_id);
-    have_last_user_ = true;
-  }
-  batch.user.push_back(last_user_ix_);
+  batch.user.push_back(*last_user_ix_);
   batch.type.push_back(type);
   batch.ts.push_back(ts);
   batch.line.push_back(line);

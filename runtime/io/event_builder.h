@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <optional>
 #include <string_view>
 #include <unordered_map>
 
@@ -24,9 +25,12 @@ class EventBuilder {
   EventBuilder(IngestContext& ctx, const FieldMapping& mapping);
 
   // Adds one event; returns its row. `type` receives the event type (kUnknownEvent for
-  // names the schema does not declare, which are counted).
+  // names the schema does not declare, which are counted, and for events of users
+  // outside the run's partition, which are counted and skipped: row kSkipped).
   size_t add(EventBatch& batch, std::string_view user_id, std::string_view event_name, double ts, uint64_t line,
              uint16_t& type);
+
+  static constexpr size_t kSkipped = static_cast<size_t>(-1);
 
   static void set(EventBatch& batch, size_t row, int column, double value) {
     auto& c = batch.columns[static_cast<size_t>(column)];
@@ -47,7 +51,7 @@ class EventBuilder {
   // Real files group rows by user (an invoice, a session), and the user index lookup is
   // the costliest step per row, so the last user is remembered.
   std::string last_user_;
-  uint32_t last_user_ix_ = 0;
+  std::optional<uint32_t> last_user_ix_;  // nullopt: a user of another partition
   bool have_last_user_ = false;
 };
 

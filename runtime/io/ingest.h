@@ -4,10 +4,12 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "ir/schema.h"
+#include "runtime/partition.h"
 #include "runtime/io/field_mapping.h"
 #include "runtime/profile_table.h"
 #include "runtime/user_index.h"
@@ -25,6 +27,7 @@ struct IngestStats {
   uint64_t bad_values = 0;       // property values that did not convert to the declared type (became null)
   double max_ts = -1e300;        // latest timestamp read, for the default as-of time
   uint64_t other_messages = 0;   // Segment page / screen / group / alias messages (not events; skipped)
+  uint64_t other_partition = 0;  // events and profile rows of users outside the run's partition (skipped)
   std::vector<std::string> warnings;  // mapping entries that name nothing declared, unmapped properties
 };
 
@@ -40,6 +43,24 @@ struct IngestContext {
   // the same file (streaming) turns it off: the first pass already applied them all,
   // and applying them again mid-file would let old traits overwrite newer ones.
   bool apply_profiles = true;
+  // Only users of this partition enter the run (runtime/partition.h).
+  Partition partition;
+  // Where each user first appeared (UserOrigins); new users get origin | line.
+  UserOrigins* origins = nullptr;
+  uint64_t origin = 0;
+
+  // The user's index, interning a new user; nullopt (counted) for a user of another
+  // partition.
+  std::optional<uint32_t> user(std::string_view id, uint64_t line) {
+    if (!partition.contains(id)) {
+      ++stats.other_partition;
+      return std::nullopt;
+    }
+    size_t before = users.size();
+    uint32_t ix = users.intern(id);
+    if (origins && users.size() > before) origins->push_back(origin | line);
+    return ix;
+  }
 };
 
 }  // namespace scorec::runtime

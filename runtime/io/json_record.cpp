@@ -243,17 +243,17 @@ SegmentType segment_type(const JsonRecord& rec, const JsonSlots& slots) {
 }
 
 bool apply_json_profile(JsonRecord& rec, const JsonSlots& slots, const IngestPlan& plan, ValueConverter& conv,
-                        IngestContext& ctx) {
+                        IngestContext& ctx, uint64_t line) {
   const JsonVal* u = rec.first(slots.user);
   auto text = u && u->kind != JsonKind::Bool ? JsonRecord::scalar_text(*u) : std::nullopt;
   std::string_view id = text ? normalize_user_id(*text) : std::string_view();
   if (id.empty()) return false;
-  uint32_t user = ctx.users.intern(id);
-  if (!ctx.apply_profiles) return true;
+  auto user = ctx.user(id, line);
+  if (!user || !ctx.apply_profiles) return true;
   for (size_t a = 0; a < plan.attrs.size(); ++a) {
     const JsonVal* v = rec.first(slots.attrs[a]);
     double value;
-    if (v && rec.convert(*v, ctx.schema.profile[a].type, conv, value)) ctx.profiles.set(user, a, value);
+    if (v && rec.convert(*v, ctx.schema.profile[a].type, conv, value)) ctx.profiles.set(*user, a, value);
   }
   ++ctx.stats.profiles_read;
   return true;

@@ -87,8 +87,9 @@ enum class SegmentType { None, Track, Identify, Other };
 SegmentType segment_type(const JsonRecord& rec, const JsonSlots& slots);
 
 // Applies a profile row / identify message: interns the user and sets the attributes
-// it carries (null values leave earlier values in place). False when it has no user id.
+// it carries (null values leave earlier values in place); a user of another partition
+// is skipped (counted). False when it has no user id.
 bool apply_json_profile(JsonRecord& rec, const JsonSlots& slots, const IngestPlan& plan, ValueConverter& conv,
-                        IngestContext& ctx);
+                        IngestContext& ctx, uint64_t line);
 
 }  // namespace scorec::runtime

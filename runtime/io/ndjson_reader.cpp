@@ -57,7 +57,7 @@ class NdjsonEventReader final : public EventReader {
     if (!rec_.parse(line_, error_)) return report(error_);
     switch (segment_type(rec_, slots_)) {
       case SegmentType::Identify:
-        if (!apply_json_profile(rec_, slots_, plan_, conv_, ctx_)) ++ctx_.stats.missing_user;
+        if (!apply_json_profile(rec_, slots_, plan_, conv_, ctx_, line_.number)) ++ctx_.stats.missing_user;
         return Ok{};
       case SegmentType::Other:
         ++ctx_.stats.other_messages;

@@ -52,11 +52,12 @@ Status read_csv_profiles(ChunkBuffer& buf, const std::string& path, const FieldM
       ++ctx.stats.missing_user;
       continue;
     }
-    uint32_t user = ctx.users.intern(id);
+    auto user = ctx.user(id, rec.line);
+    if (!user) continue;
     for (size_t a = 0; a < attr_col.size(); ++a) {
       double v;
       if (attr_col[a] >= 0 && conv.from_text(rec.fields[static_cast<size_t>(attr_col[a])], ctx.schema.profile[a].type, v))
-        ctx.profiles.set(user, a, v);
+        ctx.profiles.set(*user, a, v);
     }
     ++ctx.stats.profiles_read;
   }
@@ -86,7 +87,7 @@ Status read_ndjson_profiles(ChunkBuffer& buf, const FieldMapping& mapping, Inges
       ++ctx.stats.other_messages;  // a profiles file carries identify messages or plain rows
       continue;
     }
-    if (!apply_json_profile(rec, slots, plan, conv, ctx)) ++ctx.stats.missing_user;
+    if (!apply_json_profile(rec, slots, plan, conv, ctx, line.number)) ++ctx.stats.missing_user;
   }
 }
 

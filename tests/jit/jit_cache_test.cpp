@@ -59,8 +59,8 @@ class JitCache : public ::testing::Test {
     const uint8_t* pvl[] = {plan_valid};
     uint64_t counters[3] = {0, 0, 0};
     uint64_t by_rule[4] = {0};
-    jit::RunView rv{0, state, 3, pv, pvl, 1, counters, by_rule, nullptr};
-    return c.score_terms[0](0, &rv);
+    native::RunView rv{0, state, 3, pv, pvl, 1, counters, by_rule, nullptr};
+    return c.fns.score_terms[0](0, &rv);
   }
 
   fs::path dir;

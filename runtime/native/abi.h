@@ -1,12 +1,13 @@
-// The calling convention between the runtime and JIT-compiled code. Generated
-// functions receive plain pointers to these structs; field order and types are part of
-// the contract (jit/codegen.cpp reads them by index), so change both together and bump
-// kAbiVersion, which is part of the compiled-code cache key.
+// The calling convention between the runtime and compiled rules (JIT or ahead of time).
+// Generated functions receive plain pointers to these structs; field order and types are
+// part of the contract (jit/codegen.cpp reads them by index), so change both together and
+// bump kAbiVersion, which is part of the compiled-code cache key and is checked when an
+// ahead-of-time module is loaded (runtime/native/aot_loader.h).
 #pragma once
 
 #include <cstdint>
 
-namespace scorec::jit {
+namespace scorec::native {
 
 constexpr uint32_t kAbiVersion = 2;
 
@@ -46,4 +47,4 @@ using UpdateFn = void (*)(const BatchView*, const uint32_t* rows, uint64_t n, Ru
 using TermsFn = double (*)(uint32_t user, RunView*);  // one per score / grade
 using SegmentFn = uint8_t (*)(uint32_t user, const OutputsView*, RunView*);
 
-}  // namespace scorec::jit
+}  // namespace scorec::native

@@ -1,4 +1,4 @@
-#include "jit/runtime_helpers.h"
+#include "runtime/native/helpers.h"
 
 #include <algorithm>
 

@@ -1,13 +1,15 @@
-#include "jit/jit_engine.h"
+#include "runtime/native/native_engine.h"
 
 #include <vector>
 
-namespace scorec::jit {
+#include "stdlib/builtins.h"
+
+namespace scorec::native {
 namespace {
 
-class JitEngine final : public runtime::Engine {
+class NativeEngine final : public runtime::Engine {
  public:
-  explicit JitEngine(std::unique_ptr<CompiledRules> c) : c_(std::move(c)) {}
+  explicit NativeEngine(std::shared_ptr<const NativeRules> c) : c_(std::move(c)) {}
 
   void update(const runtime::EventBatch& batch, std::span<const uint32_t> rows, runtime::RunState& run) override {
     col_values_.resize(batch.columns.size());
@@ -79,7 +81,7 @@ class JitEngine final : public runtime::Engine {
     counters_[0] = counters_[1] = counters_[2] = 0;
   }
 
-  std::unique_ptr<CompiledRules> c_;
+  std::shared_ptr<const NativeRules> c_;
   std::vector<const double*> col_values_, prof_values_;
   std::vector<const uint8_t*> col_valid_, prof_valid_;
   uint64_t counters_[3] = {0, 0, 0};
@@ -88,8 +90,8 @@ class JitEngine final : public runtime::Engine {
 
 }  // namespace
 
-std::unique_ptr<runtime::Engine> make_jit_engine(std::unique_ptr<CompiledRules> compiled) {
-  return std::make_unique<JitEngine>(std::move(compiled));
+std::unique_ptr<runtime::Engine> make_native_engine(std::shared_ptr<const NativeRules> rules) {
+  return std::make_unique<NativeEngine>(std::move(rules));
 }
 
-}  // namespace scorec::jit
+}  // namespace scorec::native

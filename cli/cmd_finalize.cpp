@@ -1,0 +1,36 @@
+// `scorec finalize RULES STATE...`: the states of the N partitions of one run combined
+// into the result of one run over everything. Percentile scaling ranks the whole
+// population and tiers follow from it, so they are computed here, not per partition.
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "cli/commands.h"
+#include "support/time.h"
+
+namespace scorec::cli {
+
+int finalize(const FinalizeArgs& a) {
+  frontend::SourceManager sources;
+  frontend::Diagnostics diags;
+  auto program = compile_rules(a.rules, false, diags, sources);
+  if (!program) return 1;
+  InputArgs engine_args;
+  engine_args.engine = a.engine;
+  engine_args.no_cache = a.no_cache;
+  auto engine = make_engine(*program, engine_args);
+  if (!engine) return 1;
+  auto result = runtime::combine_states(*program, a.states, *engine, a.state_out, a.rules);
+  if (!result) {
+    std::cerr << "error: " << result.error().str() << "\n";
+    return 1;
+  }
+  if (!write_table(result->table, a.format, a.output)) return 1;
+  if (!a.quiet)
+    std::cerr << fmt::format("summary: {} state{} combined: users {}, kept events re-applied {}, as of {}\n",
+                             a.states.size(), a.states.size() == 1 ? "" : "s", result->summary.users,
+                             result->summary.state.carried_events, format_iso8601(result->summary.as_of));
+  return 0;
+}
+
+}  // namespace scorec::cli

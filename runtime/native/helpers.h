@@ -1,0 +1,11 @@
+// Functions compiled rules call back into: builtins that are not inlined, and list
+// membership. Plain C signatures: the JIT defines their addresses as symbols, and an
+// ahead-of-time object leaves them undefined for the linker to find in scorec_native.
+#pragma once
+
+#include <cstdint>
+
+extern "C" {
+double scorec_rt_call_builtin(uint32_t id, const double* args, int32_t n, void* strings);
+double scorec_rt_list_contains(void* strings, double list_id, double string_id);
+}

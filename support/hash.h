@@ -1,0 +1,24 @@
+// Hashes with fixed, documented definitions: their values are stored in files (state
+// files, the compiled-code cache) and decide which partition a user belongs to, so they
+// must never change between versions or machines.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+namespace scorec {
+
+// FNV-1a, 64 bits: offset basis 0xcbf29ce484222325, prime 0x100000001b3, over the bytes.
+// Simple enough for any service to compute the same partition in its own language.
+constexpr uint64_t fnv1a64(std::string_view bytes, uint64_t h = 0xcbf29ce484222325ull) {
+  for (unsigned char c : bytes) {
+    h ^= c;
+    h *= 0x100000001b3ull;
+  }
+  return h;
+}
+
+// XXH3-64 (seed 0) of a byte range: the checksum of large payloads (GB/s).
+uint64_t xxh3_64(const void* data, size_t size);
+
+}  // namespace scorec

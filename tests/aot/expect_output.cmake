@@ -1,0 +1,23 @@
+# Runs a command and checks its exit code is WANT and that its output (stdout and
+# stderr together) contains EXPECT.
+#   cmake -DWANT=1 -DEXPECT=text -P expect_output.cmake -- COMMAND ARGS...
+cmake_minimum_required(VERSION 3.25)
+set(cmd "")
+set(seen_sep FALSE)
+math(EXPR last "${CMAKE_ARGC} - 1")
+foreach(i RANGE 1 ${last})
+  if(seen_sep)
+    list(APPEND cmd "${CMAKE_ARGV${i}}")
+  elseif("${CMAKE_ARGV${i}}" STREQUAL "--")
+    set(seen_sep TRUE)
+  endif()
+endforeach()
+execute_process(COMMAND ${cmd} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+string(REPLACE ";" " " shown "${cmd}")
+if(NOT "${rc}" STREQUAL "${WANT}")
+  message(FATAL_ERROR "exit code ${rc}, expected ${WANT}: ${shown}\nstdout:\n${out}\nstderr:\n${err}")
+endif()
+string(FIND "${out}${err}" "${EXPECT}" at)
+if(at EQUAL -1)
+  message(FATAL_ERROR "the output of ${shown} lacks '${EXPECT}'\nstdout:\n${out}\nstderr:\n${err}")
+endif()

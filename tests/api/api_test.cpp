@@ -1,0 +1,253 @@
+// The public C++ API (include/scorec/scorec.hpp): compile, score row by row and in
+// batches, read results, save and continue state. Values are computed by hand.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "scorec/scorec.hpp"
+
+namespace {
+
+constexpr double kDay = 86400;
+constexpr double kT = 1717200000;  // 2024-06-01T00:00:00Z
+
+const char* kRules = R"(
+event email_open { campaign: string }
+event purchase { amount: number, tags: list<string> }
+profile { plan: string }
+
+score engagement {
+  on email_open +3 cap 6 per 7d
+  on purchase + amount / 10
+  when plan == "paid" +500
+  tiers { hot >= 100, cold }
+}
+
+score recent {
+  decay half_life 7d
+  on email_open +8
+}
+
+segment buyers = engagement.raw >= 20
+)";
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+scorec::Rules compile(const char* text = kRules, bool jit = true) {
+  scorec::CompileOptions o;
+  o.jit = jit;
+  auto rules = scorec::compile_string(text, "api.score", o);
+  EXPECT_TRUE(rules.ok()) << (rules.ok() ? "" : rules.error().message);
+  return std::move(*rules);
+}
+
+class Api : public ::testing::TestWithParam<scorec::EngineKind> {
+ protected:
+  scorec::ScorerOptions options() const {
+    scorec::ScorerOptions o;
+    o.engine = GetParam();
+    return o;
+  }
+};
+
+TEST(ApiCompile, ErrorsAreValuesWithPositions) {
+  auto rules = scorec::compile_string("event a {}\nscore s {\n  on emial_open +3\n}\n", "broken.score");
+  ASSERT_FALSE(rules.ok());
+  ASSERT_EQ(rules.error().diagnostics.size(), 1u);
+  const auto& d = rules.error().diagnostics[0];
+  EXPECT_EQ(d.file, "broken.score");
+  EXPECT_EQ(d.line, 3);
+  EXPECT_EQ(d.column, 6);
+  EXPECT_EQ(d.code, "E010");
+  EXPECT_NE(rules.error().message.find("broken.score:3:6"), std::string::npos) << rules.error().message;
+}
+
+TEST(ApiCompile, Introspection) {
+  auto rules = compile();
+  EXPECT_EQ(rules.scores(), (std::vector<std::string>{"engagement", "recent"}));
+  EXPECT_EQ(rules.segments(), (std::vector<std::string>{"buyers"}));
+  EXPECT_EQ(rules.event_types(), (std::vector<std::string>{"email_open", "purchase"}));
+  EXPECT_EQ(rules.columns(),
+            (std::vector<std::string>{"engagement_raw", "engagement_tier", "recent_raw", "buyers"}));
+  EXPECT_TRUE(rules.has_native());
+}
+
+TEST(ApiCompile, NativeEngineNeedsNativeCode) {
+  auto rules = compile(kRules, /*jit=*/false);
+  EXPECT_FALSE(rules.has_native());
+  auto scorer = scorec::Scorer::create(rules, kT);
+  ASSERT_FALSE(scorer.ok());
+  EXPECT_NE(scorer.error().message.find("EngineKind::Interpreter"), std::string::npos);
+}
+
+TEST_P(Api, RowAtATimeHandComputed) {
+  auto rules = compile();
+  auto scorer = scorec::Scorer::create(rules, kT, options());
+  ASSERT_TRUE(scorer.ok()) << scorer.error().message;
+  auto& s = *scorer;
+  // Three opens in one week: the cap of 6 accepts 3 + 3 + 0.
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(s.add_event("ana", "email_open", kT - 3 * kDay + i, {{"campaign", "spring"}}).ok());
+  ASSERT_TRUE(s.add_event("ana", "purchase", kT - kDay, {{"amount", 125.0}, {"tags", scorec::Value::List{"a", "b"}}}).ok());
+  ASSERT_TRUE(s.set_profile("bo", {{"plan", "paid"}}).ok());
+  auto ana = s.user("ana");
+  ASSERT_TRUE(ana.ok()) << ana.error().message;
+  EXPECT_DOUBLE_EQ(ana->scores[0].raw, 6 + 12.5);
+  EXPECT_EQ(ana->scores[0].tier, "cold");
+  // recent: 8 * 2^(-3/7) for each open (timestamps 0, 1, 2 seconds apart).
+  double expected = 0;
+  for (int i = 0; i < 3; ++i) expected += 8 * std::exp2(-(3 * kDay - i) / (7 * kDay));
+  EXPECT_NEAR(ana->scores[1].raw, expected, 1e-9);
+  EXPECT_FALSE(ana->segments[0].second);
+  auto bo = s.user("bo");
+  ASSERT_TRUE(bo.ok());
+  EXPECT_DOUBLE_EQ(bo->scores[0].raw, 500);
+  EXPECT_EQ(bo->scores[0].tier, "hot");
+  EXPECT_TRUE(bo->segments[0].second);
+
+  auto stats = s.stats();
+  EXPECT_EQ(stats.events, 4u);
+  EXPECT_EQ(stats.used, 4u);
+  EXPECT_EQ(stats.users, 2u);
+
+  // After the as-of time: waits, then applies when time reaches it.
+  ASSERT_TRUE(s.add_event("ana", "purchase", kT + kDay, {{"amount", 40.0}}).ok());
+  EXPECT_EQ(s.stats().pending, 1u);
+  EXPECT_DOUBLE_EQ(s.user("ana")->scores[0].raw, 18.5);
+  ASSERT_TRUE(s.advance(kT + 2 * kDay).ok());
+  EXPECT_EQ(s.stats().pending, 0u);
+  EXPECT_DOUBLE_EQ(s.user("ana")->scores[0].raw, 22.5);
+  EXPECT_TRUE(s.user("ana")->segments[0].second);
+  EXPECT_FALSE(s.advance(kT).ok());  // never back
+}
+
+TEST_P(Api, BadInputIsAnErrorOrCounted) {
+  auto rules = compile();
+  auto s = std::move(*scorec::Scorer::create(rules, kT, options()));
+  auto st = s.add_event("ana", "purchase", kT, {{"amout", 3.0}});
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.error().message.find("'amout'"), std::string::npos) << st.error().message;
+  EXPECT_NE(st.error().message.find("amount"), std::string::npos);
+  EXPECT_FALSE(s.add_event("ana", "purchase", NAN).ok());
+  EXPECT_FALSE(s.set_profile("ana", {{"plann", "paid"}}).ok());
+  // An undeclared event type is counted, and its user is part of the population.
+  ASSERT_TRUE(s.add_event("cy", "page_view", kT).ok());
+  // A value of the wrong kind is null, counted.
+  ASSERT_TRUE(s.add_event("cy", "purchase", kT, {{"amount", true}}).ok());
+  auto stats = s.stats();
+  EXPECT_EQ(stats.unknown_type, 1u);
+  EXPECT_EQ(stats.bad_values, 1u);
+  EXPECT_EQ(stats.null_weights, 1u);  // amount / 10 of a null amount
+  auto cy = s.user("cy");
+  ASSERT_TRUE(cy.ok());
+  EXPECT_EQ(cy->scores[0].raw, 0);
+  EXPECT_FALSE(s.user("nobody").ok());
+}
+
+TEST_P(Api, ColumnarBatchEqualsRows) {
+  auto rules = compile();
+  auto rows = std::move(*scorec::Scorer::create(rules, kT, options()));
+  auto batch = std::move(*scorec::Scorer::create(rules, kT, options()));
+  std::vector<std::string_view> users = {"a", "b", "a", "c", "a"};
+  std::vector<std::string_view> types = {"email_open", "purchase", "purchase", "email_open", "email_open"};
+  std::vector<double> ts = {kT - 5, kT - 4, kT - 3, kT - 2, kT - 1};
+  std::vector<double> amount = {0, 50, NAN, 0, 0};
+  std::vector<std::string_view> campaign = {"x", "", "", "y", "x"};
+  std::vector<uint8_t> campaign_valid = {1, 0, 0, 1, 1};
+  scorec::EventColumns cols;
+  cols.size = 5;
+  cols.users = users;
+  cols.types = types;
+  cols.ts = ts;
+  cols.columns.push_back({"amount", amount, {}, {}});
+  cols.columns.push_back({"campaign", {}, campaign, campaign_valid});
+  ASSERT_TRUE(batch.add_events(cols).ok());
+  for (size_t i = 0; i < 5; ++i) {
+    std::vector<scorec::Field> f;
+    if (types[i] == "purchase" && !std::isnan(amount[i])) f.push_back({"amount", amount[i]});
+    if (campaign_valid[i]) f.push_back({"campaign", campaign[i]});
+    ASSERT_TRUE(rows.add_event(users[i], types[i], ts[i], f).ok());
+  }
+  EXPECT_EQ(batch.results()->csv(), rows.results()->csv());
+  EXPECT_EQ(batch.user("b")->scores[0].raw, 5);
+  EXPECT_EQ(batch.user("a")->scores[0].raw, 6);  // 3 + 3 (cap 6), the purchase amount null
+  cols.columns.push_back({"no_such_property", amount, {}, {}});
+  EXPECT_FALSE(batch.add_events(cols).ok());
+}
+
+TEST_P(Api, FilesGiveWhatScorecRunGives) {
+  const std::string dir = SCOREC_SOURCE_DIR "/examples/campaign/";
+  auto rules = scorec::compile_file(dir + "campaign.score");
+  ASSERT_TRUE(rules.ok()) << rules.error().message;
+  auto s = std::move(*scorec::Scorer::create(*rules, kT, options()));
+  ASSERT_TRUE(s.read_events(dir + "events.ndjson").ok());
+  auto table = s.results();
+  ASSERT_TRUE(table.ok());
+  EXPECT_EQ(table->csv(), slurp(dir + "expected.csv"));
+  EXPECT_FALSE(s.read_events(dir + "no-such-file.ndjson").ok());
+}
+
+TEST_P(Api, SavedStateContinues) {
+  auto rules = compile();
+  auto path = (std::filesystem::temp_directory_path() / ("scorec_api_state_" + std::to_string(::getpid()))).string();
+  auto one = std::move(*scorec::Scorer::create(rules, kT, options()));
+  auto first = std::move(*scorec::Scorer::create(rules, kT, options()));
+  for (auto* s : {&one, &first}) {
+    ASSERT_TRUE(s->add_event("ana", "email_open", kT - 2 * kDay).ok());
+    ASSERT_TRUE(s->set_profile("bo", {{"plan", "paid"}}).ok());
+  }
+  ASSERT_TRUE(first.save_state(path).ok());
+  auto second = scorec::Scorer::load_state(rules, path, options());
+  ASSERT_TRUE(second.ok()) << second.error().message;
+  for (auto* s : {&one, &*second}) {
+    ASSERT_TRUE(s->advance(kT + 10 * kDay).ok());
+    ASSERT_TRUE(s->add_event("ana", "email_open", kT + 9 * kDay).ok());
+    ASSERT_TRUE(s->add_event("bo", "purchase", kT + 8 * kDay, {{"amount", 30.0}}).ok());
+  }
+  EXPECT_EQ(one.results()->csv(), second->results()->csv());
+  EXPECT_NEAR(second->user("ana")->scores[1].raw, 8 * std::exp2(-12.0 / 7) + 8 * std::exp2(-1.0 / 7), 1e-9);
+
+  // Other rules (another event type: another state layout) are refused.
+  auto other = compile((std::string(kRules) + "event refund { }\n").c_str());
+  auto refused = scorec::Scorer::load_state(other, path, options());
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message.find("other rules"), std::string::npos) << refused.error().message;
+  std::filesystem::remove(path);
+}
+
+TEST_P(Api, Partitions) {
+  auto rules = compile();
+  scorec::ScorerOptions o = options();
+  o.partitions = 3;
+  o.partition = scorec::partition_of("ana", 3);
+  auto s = std::move(*scorec::Scorer::create(rules, kT, o));
+  ASSERT_TRUE(s.add_event("ana", "email_open", kT).ok());
+  // FNV-1a 64: "ana" is 0xe6f79c19051ffb05, "bo" 0x08a63907b54dda3e; fixed values, so
+  // a user never moves between partitions across versions or machines.
+  EXPECT_EQ(scorec::partition_of("ana", 1000), 725u);
+  EXPECT_EQ(scorec::partition_of("ana", 3), 2u);
+  EXPECT_EQ(scorec::partition_of("bo", 3), 2u);
+  EXPECT_EQ(scorec::partition_of("anything", 1), 0u);
+  ASSERT_TRUE(s.add_event("bo", "email_open", kT).ok());
+  const char* other = scorec::partition_of("cy", 3) != 2 ? "cy" : "dee";
+  ASSERT_NE(scorec::partition_of(other, 3), 2u);
+  ASSERT_TRUE(s.add_event(other, "email_open", kT).ok());
+  EXPECT_EQ(s.stats().users, 2u);
+  EXPECT_EQ(s.stats().other_partition, 1u);
+  o.partition = 3;
+  EXPECT_FALSE(scorec::Scorer::create(rules, kT, o).ok());
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, Api, ::testing::Values(scorec::EngineKind::Native, scorec::EngineKind::Interpreter),
+                         [](const auto& info) {
+                           return info.param == scorec::EngineKind::Native ? "native" : "interpreter";
+                         });
+
+}  // namespace

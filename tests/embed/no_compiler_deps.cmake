@@ -1,0 +1,21 @@
+# A service linking rules compiled ahead of time needs neither LLVM nor ANTLR: not among
+# the shared libraries it loads (ldd: direct and indirect), and no code of theirs linked
+# in. Input (-D): BINARY.
+cmake_minimum_required(VERSION 3.25)
+execute_process(COMMAND ldd ${BINARY} OUTPUT_VARIABLE libs RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "ldd ${BINARY} failed")
+endif()
+message(STATUS "ldd ${BINARY}:\n${libs}")
+if(NOT libs MATCHES "libscorec_rt")
+  message(FATAL_ERROR "${BINARY} does not load libscorec_rt: is the check looking at the right program?")
+endif()
+string(REGEX MATCH "[^\n]*([Ll][Ll][Vv][Mm]|antlr)[^\n]*" hit "${libs}")
+if(hit)
+  message(FATAL_ERROR "${BINARY} loads ${hit}")
+endif()
+execute_process(COMMAND nm -C -D ${BINARY} OUTPUT_VARIABLE syms)
+string(REGEX MATCH "[^\n]*(llvm::|antlr4::)[^\n]*" hit "${syms}")
+if(hit)
+  message(FATAL_ERROR "${BINARY} refers to LLVM or ANTLR code: ${hit}")
+endif()

@@ -148,7 +148,7 @@ Expected<SavedState> decode_state(std::string_view bytes, const ir::Program& p, 
   if (bytes.size() < kHeaderSize) return fail("the state file is truncated (its header is incomplete)");
   Reader head(bytes.substr(sizeof kMagic, kHeaderSize - sizeof kMagic));
   uint32_t version = head.get<uint32_t>();
-  head.get<uint32_t>();
+  uint32_t reserved = head.get<uint32_t>();
   uint64_t length = head.get<uint64_t>();
   uint64_t checksum = head.get<uint64_t>();
   if (version > kStateFormatVersion)
@@ -156,6 +156,7 @@ Expected<SavedState> decode_state(std::string_view bytes, const ir::Program& p, 
                             "use the scorec that wrote it, or a newer one",
                             version, kStateFormatVersion));
   if (version == 0) return fail("the state file has format version 0, which no scorec writes");
+  if (reserved != 0) return fail("the state file is corrupted: its header's reserved field is not zero");
   std::string_view payload = bytes.substr(kHeaderSize);
   if (payload.size() < length)
     return fail(fmt::format("the state file is truncated: its header promises {} bytes of state, the file has {}",

@@ -206,8 +206,12 @@ TEST_F(StateFile, RefusesACorruptedFile) {
       ASSERT_NE(error.find("corrupted"), std::string::npos) << "byte " << at << " ^ " << int(mask) << ": " << error;
     }
   }
-  // The checksum itself (bytes 24-31).
+  // The reserved header field (bytes 12-15), which every writer leaves zero.
   std::string b = bytes_;
+  b[13] = 0x01;
+  EXPECT_NE(read_as_state(b).find("reserved"), std::string::npos) << read_as_state(b);
+  // The checksum itself (bytes 24-31).
+  b = bytes_;
   b[27] = static_cast<char>(b[27] ^ 0x10);
   EXPECT_NE(read_as_state(b).find("corrupted"), std::string::npos);
   // Bytes after the end of the payload.

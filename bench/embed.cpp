@@ -164,8 +164,14 @@ int main(int argc, char** argv) {
                percentile(ns, 0.5), percentile(ns, 0.99), percentile(ns, 0.999), mean);
     auto t0 = Clock::now();
     auto u = s->user(cols.users[0]);
-    fmt::print("user() of one user: {:.1f} us (first read after the events)\n", seconds_since(t0) * 1e6);
+    double first = seconds_since(t0);
     if (!u) return fail("user", u.error());
+    t0 = Clock::now();
+    const size_t reads = std::min<size_t>(100000, n);
+    for (size_t r = 0; r < reads; ++r)
+      if (!s->user(cols.users[r])) return fail("user", scorec::Error{"lost a user"});
+    fmt::print("user(): {:.1f} us for the first read after the events, then {:.2f} us per read\n", first * 1e6,
+               seconds_since(t0) * 1e6 / static_cast<double>(reads));
   }
 
   // 2. Columnar batches of 64K events; 3. the state it leaves; 4. loading it.

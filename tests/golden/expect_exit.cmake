@@ -1,5 +1,6 @@
 # Runs a command and checks its exit code is exactly WANT (CTest's WILL_FAIL accepts
-# any failure).  cmake -DWANT=1 -P expect_exit.cmake -- COMMAND ARGS...
+# any failure) and, with EXPECT, that its output (stdout and stderr) contains it.
+#   cmake -DWANT=1 [-DEXPECT=text] -P expect_exit.cmake -- COMMAND ARGS...
 cmake_minimum_required(VERSION 3.25)
 set(cmd "")
 set(seen_sep FALSE)
@@ -12,6 +13,13 @@ foreach(i RANGE 1 ${last})
   endif()
 endforeach()
 execute_process(COMMAND ${cmd} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+string(REPLACE ";" " " shown "${cmd}")
 if(NOT "${rc}" STREQUAL "${WANT}")
-  message(FATAL_ERROR "exit code ${rc}, expected ${WANT}: ${cmd}\nstdout:\n${out}\nstderr:\n${err}")
+  message(FATAL_ERROR "exit code ${rc}, expected ${WANT}: ${shown}\nstdout:\n${out}\nstderr:\n${err}")
+endif()
+if(DEFINED EXPECT)
+  string(FIND "${out}${err}" "${EXPECT}" at)
+  if(at EQUAL -1)
+    message(FATAL_ERROR "the output of ${shown} lacks '${EXPECT}'\nstdout:\n${out}\nstderr:\n${err}")
+  endif()
 endif()

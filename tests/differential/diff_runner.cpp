@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -345,6 +346,19 @@ void expect_engines_agree(const std::string& rules, const std::string& events_nd
       break;
     }
   }
+}
+
+SeedSettings seed_settings(const std::string& prefix, uint64_t default_cases) {
+  auto env = [&](const char* suffix) -> std::optional<uint64_t> {
+    const char* v = std::getenv((prefix + suffix).c_str());
+    if (!v || !*v) return std::nullopt;
+    return std::strtoull(v, nullptr, 10);
+  };
+  SeedSettings s;
+  s.single = env("_SEED");
+  s.cases = s.single ? 1 : env("_CASES").value_or(default_cases);
+  s.first = s.single ? *s.single : env("_FIRST").value_or(1);
+  return s;
 }
 
 }  // namespace scorec::difftest

@@ -53,4 +53,14 @@ std::vector<std::string> write_case_files(const Case& c, const Comparison& cmp, 
 void expect_engines_agree(const std::string& rules, const std::string& events_ndjson, const std::string& profiles_csv,
                           std::optional<double> as_of, bool stream = false, size_t chunk_events = 1 << 16);
 
+// The seed range of a randomized test, from the environment: PREFIX_SEED=S runs only
+// seed S; PREFIX_CASES=N (default `default_cases`) and PREFIX_FIRST=F (default 1) give
+// the range.
+struct SeedSettings {
+  std::optional<uint64_t> single;
+  uint64_t cases;
+  uint64_t first;
+};
+SeedSettings seed_settings(const std::string& prefix, uint64_t default_cases);
+
 }  // namespace scorec::difftest

@@ -35,12 +35,6 @@
 namespace scorec::difftest {
 namespace {
 
-std::optional<uint64_t> env_u64(const char* name) {
-  const char* v = std::getenv(name);
-  if (!v || !*v) return std::nullopt;
-  return std::strtoull(v, nullptr, 10);
-}
-
 // Failures minimized and printed in full; later ones are only counted, so a broken
 // engine does not make the run take hours.
 constexpr int kMaxMinimized = 3;
@@ -83,19 +77,8 @@ TEST(Differential, MinimizerKeepsOnlyTheLinesThatMatter) {
 // `ctest -j2` runs them on both cores.
 constexpr int kShards = 8;
 
-struct Settings {
-  std::optional<uint64_t> single;
-  uint64_t cases;
-  uint64_t first;
-};
-
-Settings settings() {
-  Settings s;
-  s.single = env_u64("SCOREC_DIFF_SEED");
-  s.cases = s.single ? 1 : env_u64("SCOREC_DIFF_CASES").value_or(SCOREC_DIFF_DEFAULT_CASES);
-  s.first = s.single ? *s.single : env_u64("SCOREC_DIFF_FIRST").value_or(1);
-  return s;
-}
+using Settings = SeedSettings;
+Settings settings() { return seed_settings("SCOREC_DIFF", SCOREC_DIFF_DEFAULT_CASES); }
 
 class RandomCases : public ::testing::TestWithParam<int> {};
 

@@ -240,10 +240,4 @@ std::string num_text(double v) {
   return buf;
 }
 
-std::optional<uint64_t> env_u64(const char* name) {
-  const char* v = std::getenv(name);
-  if (!v || !*v) return std::nullopt;
-  return std::strtoull(v, nullptr, 10);
-}
-
 }  // namespace scorec::statetest

@@ -80,9 +80,6 @@ std::string render_table(const runtime::ResultTable& table);
 void write_file(const std::string& path, const std::string& text);
 std::string num_text(double v);
 
-// Environment overrides of the property tests' seed range.
-std::optional<uint64_t> env_u64(const char* name);
-
 // Tallies of one property test shard, printed at its end.
 struct Tally {
   uint64_t cases = 0, skipped = 0, comparisons = 0, identical = 0, same_csv = 0, failures = 0;

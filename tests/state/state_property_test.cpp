@@ -52,19 +52,8 @@ constexpr int kShards = 4;
 // later ones are printed as they are.
 constexpr int kMaxMinimized = 2;
 
-struct Settings {
-  std::optional<uint64_t> single;
-  uint64_t cases;
-  uint64_t first;
-};
-
-Settings settings() {
-  Settings s;
-  s.single = env_u64("SCOREC_STATE_SEED");
-  s.cases = s.single ? 1 : env_u64("SCOREC_STATE_CASES").value_or(SCOREC_STATE_DEFAULT_CASES);
-  s.first = s.single ? *s.single : env_u64("SCOREC_STATE_FIRST").value_or(1);
-  return s;
-}
+using Settings = difftest::SeedSettings;
+Settings settings() { return difftest::seed_settings("SCOREC_STATE", SCOREC_STATE_DEFAULT_CASES); }
 
 // The seeds of one shard: first + shard, first + shard + kShards, ...
 std::vector<uint64_t> shard_seeds(const Settings& st, int shard) {

@@ -118,8 +118,8 @@ int main(int argc, char** argv) {
                           "The CPU to compile for, as LLVM names it (x86-64, x86-64-v3, znver3, ...; default: this "
                           "machine's)");
   compile_cmd->footer(
-      "Link the object with the scorec runtime library (scorec_native) and load its module with "
-      "scorec::Rules::from_aot.\nExample: scorec compile leads.score -o leads.o --header leads.h");
+      "Link the object with the runtime library libscorec_rt (-lscorec_rt; CMake: scorec::scorec_rt) and "
+      "load its module with scorec::Rules::from_aot.\nExample: scorec compile leads.score -o leads.o --header leads.h");
 
   try {
     app.parse(argc, argv);

@@ -169,7 +169,7 @@ std::string header_text(const AotOptions& o, const std::string& cpu) {
       " * The rule set '{2}', compiled to native code for CPU {3}.\n"
       " *\n"
       " * Use: link the object `scorec compile` wrote with the scorec runtime library\n"
-      " * (scorec_native: no LLVM needed), then pass scorec_{2}_module to\n"
+      " * (libscorec_rt: -lscorec_rt, CMake scorec::scorec_rt; no LLVM needed), then pass scorec_{2}_module to\n"
       " * scorec::Rules::from_aot (C++) or scorec_rules_from_aot (C); see <scorec/aot.h>.\n"
       " * Recompile it whenever the rules or scorec change: loading checks the ABI version. */\n"
       "#ifndef {4}\n"

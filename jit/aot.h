@@ -3,7 +3,7 @@
 // the same optimized code the JIT would run (jit/llvm_pipeline.h), the serialized
 // program (ir/serialize.h), and one `const struct scorec_aot_module
 // scorec_<name>_module` (include/scorec/aot.h) that ties them together; a program
-// links it with scorec_native and loads it with native::load_aot, no LLVM needed.
+// links it with the runtime library (libscorec_rt) and loads it with native::load_aot, no LLVM needed.
 #pragma once
 
 #include <string>

@@ -1,6 +1,7 @@
 // Functions compiled rules call back into: builtins that are not inlined, and list
 // membership. Plain C signatures: the JIT defines their addresses as symbols, and an
-// ahead-of-time object leaves them undefined for the linker to find in scorec_native.
+// ahead-of-time object leaves them undefined for the linker to find in the runtime library
+// (libscorec_rt.so or libscorec.so, which keep all of them: api/CMakeLists.txt).
 #pragma once
 
 #include <cstdint>

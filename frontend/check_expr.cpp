@@ -107,7 +107,7 @@ std::optional<ir::Expr> Checker::name(const Expr& e, const Scope& scope) {
   std::string hint = m ? fmt::format("did you mean '{}'?", *m) : "";
   static const std::set<std::string> units = {"second", "seconds", "minute", "minutes", "hour", "hours", "day",
                                               "days", "week", "weeks", "month", "months", "year", "years"};
-  if (units.count(n)) hint = "a duration is a number with a unit: 45s, 30m, 12h, 7d";
+  if (units.count(n)) hint = "a duration is a number with a unit: 45s, 30min, 12h, 7d, 2w, 6mo";
   if (!m && scope.ctx == Context::Event && schema.find_attr(n) < 0)
     hint = fmt::format("event '{}' has no property '{}'; declare it in 'event {} {{ ... }}'", schema.events[scope.event].name, n,
                        schema.events[scope.event].name);

@@ -1,5 +1,6 @@
 #include "frontend/parser.h"
 
+#include <cctype>
 #include <set>
 
 #include <antlr4-runtime.h>
@@ -1031,6 +1032,28 @@ class AstBuilder {
     return make(ExprKind::Null, loc(c));
   }
 
+  // A number glued to a word that is no duration unit (6m, 1month, 30days).
+  void bad_duration(const std::string& text, Loc l) {
+    size_t digits = 0;
+    while (digits < text.size() && (std::isdigit(static_cast<unsigned char>(text[digits])) || text[digits] == '.')) ++digits;
+    std::string number = text.substr(0, digits), unit = text.substr(digits);
+    std::string lower = unit;
+    for (auto& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    static const std::pair<std::set<std::string>, const char*> kSpellings[] = {
+        {{"sec", "secs", "second", "seconds"}, "s"},    {{"mins", "minute", "minutes"}, "min"},
+        {{"hr", "hrs", "hour", "hours"}, "h"},          {{"day", "days"}, "d"},
+        {{"wk", "wks", "week", "weeks"}, "w"},          {{"mon", "mos", "month", "months"}, "mo"},
+    };
+    std::string hint = "the units are s, min, h, d, w and mo (30 days), written right after the number";
+    for (const auto& [names, u] : kSpellings)
+      if (names.count(lower)) hint = fmt::format("write {}{}", number, u);
+    if (lower == "m")
+      hint = fmt::format("'m' could mean minutes or months: write {0}min for minutes, or {0}mo for months of 30 days", number);
+    else if (lower == "y" || lower == "yr" || lower == "yrs" || lower == "year" || lower == "years")
+      hint = "years are not a unit (their length varies): write 365d";
+    diags_.error("E002", l, fmt::format("'{}' is not a duration: '{}' is no unit", text, unit), hint);
+  }
+
   ExprPtr primary(ScoreParser::PrimaryContext* c) {
     if (!c) return make(ExprKind::Null, {});
     Loc l = loc(c);
@@ -1042,6 +1065,13 @@ class AstBuilder {
     if (auto* d = dynamic_cast<ScoreParser::DurationLitContext*>(c)) {
       auto e = make(ExprKind::Duration, l);
       e->number = parse_duration(d->getText()).value_or(0);
+      e->text = d->getText();
+      return e;
+    }
+    if (auto* d = dynamic_cast<ScoreParser::BadDurationLitContext*>(c)) {
+      bad_duration(d->getText(), l);
+      auto e = make(ExprKind::Duration, l);
+      e->number = 1;  // a placeholder the checker accepts, so the one error stands alone
       e->text = d->getText();
       return e;
     }

@@ -89,6 +89,7 @@ expr
 primary
   : NUMBER                                 # numberLit
   | DURATION                               # durationLit
+  | BAD_DURATION                           # badDurationLit
   | TIMESTAMP                              # timestampLit
   | STRING                                 # stringLit
   | (TRUE | FALSE)                         # boolLit
@@ -138,9 +139,19 @@ TIMESTAMP
     ('T' DIGIT DIGIT ':' DIGIT DIGIT (':' DIGIT DIGIT ('.' DIGIT+)?)?
       ('Z' | ('+' | '-') DIGIT DIGIT ':' DIGIT DIGIT)?)?
   ;
-// 30d, 12h, 15m, 45s, 2w, 1.5h
-DURATION : DIGIT+ ('.' DIGIT+)? ('w' | 'd' | 'h' | 'm' | 's') ;
+// 45s, 90min, 12h, 1.5h, 30d, 2w, 6mo (a month is 30 days). A bare `m` is no unit: a
+// marketer writing `6m` means months, a programmer minutes (docs/language.md).
+DURATION : DIGIT+ ('.' DIGIT+)? ('s' | 'min' | 'h' | 'd' | 'w' | 'mo') ;
 NUMBER   : DIGIT+ ('.' DIGIT+)? ([eE] [+-]? DIGIT+)? ;
+// A number glued to a word people write for a unit that is none (6m, 1month, 30days):
+// one token, so the error names the unit and what to write. Only these words: `30and`
+// stays 30 followed by `and`.
+BAD_DURATION : DIGIT+ ('.' DIGIT+)? BAD_UNIT ;
+fragment BAD_UNIT
+  : 'm' | 'sec' | 'secs' | 'second' | 'seconds' | 'mins' | 'minute' | 'minutes'
+  | 'hr' | 'hrs' | 'hour' | 'hours' | 'day' | 'days' | 'wk' | 'wks' | 'week' | 'weeks'
+  | 'mon' | 'mos' | 'month' | 'months' | 'y' | 'yr' | 'yrs' | 'year' | 'years'
+  ;
 STRING   : '"' (~["\\\r\n] | '\\' .)* '"' ;
 IDENT    : [a-zA-Z_] [a-zA-Z0-9_]* ;
 

@@ -241,18 +241,19 @@ std::string format_iso8601(double t) {
 }
 
 std::optional<double> parse_duration(std::string_view t) {
-  if (t.size() < 2) return std::nullopt;
-  char unit = t.back();
+  // The unit: the letters at the end. A bare `m` is refused (minutes or months?).
+  size_t digits = t.size();
+  while (digits > 0 && std::isalpha(static_cast<unsigned char>(t[digits - 1]))) --digits;
+  std::string_view unit = t.substr(digits);
   double scale;
-  switch (unit) {
-    case 's': scale = 1; break;
-    case 'm': scale = 60; break;
-    case 'h': scale = 3600; break;
-    case 'd': scale = kSecondsPerDay; break;
-    case 'w': scale = 7 * kSecondsPerDay; break;
-    default: return std::nullopt;
-  }
-  std::string num(t.substr(0, t.size() - 1));
+  if (unit == "s") scale = 1;
+  else if (unit == "min") scale = 60;
+  else if (unit == "h") scale = 3600;
+  else if (unit == "d") scale = kSecondsPerDay;
+  else if (unit == "w") scale = 7 * kSecondsPerDay;
+  else if (unit == "mo") scale = 30 * kSecondsPerDay;
+  else return std::nullopt;
+  std::string num(t.substr(0, digits));
   char* end = nullptr;
   double v = std::strtod(num.c_str(), &end);
   if (end != num.c_str() + num.size() || num.empty()) return std::nullopt;

@@ -30,7 +30,8 @@ long long days_from_civil(long long y, unsigned m, unsigned d);
 // 2024-03-01T10:00:00Z; fractional seconds only when present.
 std::string format_iso8601(double epoch_seconds);
 
-// 30d, 12h, 1.5h, 90s, 2w -> seconds; nullopt when it is not a duration literal.
+// 45s, 90min, 12h, 1.5h, 30d, 2w, 6mo (30 days) -> seconds; nullopt when it is not a
+// duration literal (a bare `m` is not: minutes or months?).
 std::optional<double> parse_duration(std::string_view text);
 
 // The shortest literal that reads back as `seconds`: 30d, 12h, 90m, 45s.

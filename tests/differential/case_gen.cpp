@@ -188,7 +188,7 @@ class Generator {
   // ----- expressions ----------------------------------------------------------------
 
   std::string duration_literal() {
-    return r_.pick({"1h", "12h", "1d", "2d", "3d", "7d", "1w", "14d", "30d", "45d", "90d", "2.5d", "90m"});
+    return r_.pick({"1h", "12h", "1d", "2d", "3d", "7d", "1w", "14d", "30d", "45d", "90d", "2.5d", "90min"});
   }
 
   std::string num_literal() {

@@ -1,5 +1,6 @@
 // Event-time formats, checked against epoch values from Python's calendar.timegm.
 #include "io_test_util.h"
+#include "support/time.h"
 
 namespace scorec::runtime::testing {
 namespace {
@@ -100,6 +101,21 @@ TEST(TimeFormats, UnparseableTimeIsAnErrorNamingFormat) {
   ASSERT_FALSE(rows.ok());
   EXPECT_EQ(rows.error().str(), path + ":2: field 'timestamp': cannot parse '1709287200' as a timestamp "
                                        "(expected the format '%d.%m.%Y')");
+}
+
+// Durations: a marketer's `6m` is not silently six minutes. Minutes are `min`, a month
+// is `mo` = 30 days exactly, and a bare `m` is no unit at all.
+TEST(Durations, UnitsAndTheBareM) {
+  EXPECT_EQ(parse_duration("45s"), 45.0);
+  EXPECT_EQ(parse_duration("90min"), 5400.0);
+  EXPECT_EQ(parse_duration("1.5h"), 5400.0);
+  EXPECT_EQ(parse_duration("30d"), 2592000.0);
+  EXPECT_EQ(parse_duration("2w"), 1209600.0);
+  EXPECT_EQ(parse_duration("6mo"), 6 * 30 * 86400.0);
+  EXPECT_EQ(parse_duration("6m"), std::nullopt);
+  EXPECT_EQ(parse_duration("1month"), std::nullopt);
+  EXPECT_EQ(parse_duration("mo"), std::nullopt);
+  EXPECT_EQ(parse_duration("30"), std::nullopt);
 }
 
 }  // namespace

@@ -63,6 +63,7 @@ constexpr CodeInfo kCodes[] = {
     {"W020", "rule never applies"},
     {"W021", "duplicate rule"},
     {"W022", "condition is always true"},
+    {"W023", "cap, limit or once on a line after its rule"},
     {"W030", "comparison is always true or always false"},
     {"W040", "cap can never bind"},
     {"W050", "weight larger than the scale's range"},

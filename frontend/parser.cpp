@@ -831,6 +831,7 @@ class AstBuilder {
         if (on->expr()) r.cond = expr(on->expr());
         r.weight = finish_weight(r.cond, on->weight(), r.event_loc);
         for (auto* m : on->modifier()) r.modifiers.push_back(modifier(m));
+        warn_modifiers_on_new_lines(on);
         s.on_rules.push_back(std::move(r));
       } else if (auto* wr = dynamic_cast<ScoreParser::WhenRuleContext*>(item)) {
         s.when_rules.push_back(when_rule(wr->WHEN(), wr->expr(), wr->weight()));
@@ -850,6 +851,26 @@ class AstBuilder {
       }
     }
     return s;
+  }
+
+  // A line break does not end a rule: a `cap 100` on the line below `on x +3` belongs to
+  // that rule. Legal, but easily misread (as a score-wide cap, or as belonging to the
+  // next rule), so a modifier that starts a line after the weight's last line is W023.
+  void warn_modifiers_on_new_lines(ScoreParser::OnRuleContext* on) {
+    antlr4::Token* before = on->weight() ? on->weight()->getStop() : on->expr() ? on->expr()->getStop() : on->IDENT()->getSymbol();
+    for (auto* m : on->modifier()) {
+      antlr4::Token* first = m->getStart();
+      if (before && first && first->getLine() > before->getLine()) {
+        std::string word = first->getText();
+        diags_.warning("W023", loc(first),
+                       fmt::format("'{}' begins a new line, but it belongs to the rule on line {} ('on {}')", word,
+                                   on->getStart()->getLine(), text(on->IDENT())),
+                       fmt::format("put it on the line where the rule's weight ends to keep it, or remove it; a score "
+                                   "has no '{}' of its own",
+                                   word));
+      }
+      before = m->getStop();
+    }
   }
 
   WhenRule when_rule(antlr4::tree::TerminalNode* when, ScoreParser::ExprContext* e, ScoreParser::WeightContext* w) {

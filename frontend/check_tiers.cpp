@@ -170,9 +170,20 @@ std::vector<ir::Tier> Checker::check_tiers(const TierList& tl, const ir::Scale& 
   }
   for (size_t i = 0; i < tiers.size(); ++i) {
     if (hits[i] == 0) {
-      std::string why = tiers[i].kind == ir::Tier::CatchAll
-                            ? "the tiers above it already cover every score"
-                            : fmt::format("scores go from {} to {}, and the tiers above take all it could match", scale.a, scale.b);
+      const auto& t = tiers[i];
+      // Out of the scale altogether (thresholds written for the raw score, or for another
+      // scale) is a different mistake from being shadowed by the tiers above.
+      bool above = t.kind != ir::Tier::CatchAll && t.min > static_cast<double>(scale.b);
+      bool below = t.kind == ir::Tier::Range && t.max < static_cast<double>(scale.a);
+      std::string why =
+          t.kind == ir::Tier::CatchAll ? "the tiers above it already cover every score"
+          : above ? fmt::format("{} is above the highest scaled score, {} (the scale is {}..{}); tiers apply to the "
+                                "scaled score, so write them on that scale",
+                                format_number(t.min), scale.b, scale.a, scale.b)
+          : below ? fmt::format("{} is below the lowest scaled score, {} (the scale is {}..{})", format_number(t.max),
+                                scale.a, scale.a, scale.b)
+          : i == 0 ? fmt::format("scores go from {} to {}", scale.a, scale.b)
+                   : fmt::format("scores go from {} to {}, and the tiers above take all it could match", scale.a, scale.b);
       diags_.error("E032", tier_loc(i), fmt::format("{} '{}' can never be reached", what, tiers[i].name), why);
     }
   }

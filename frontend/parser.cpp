@@ -300,6 +300,10 @@ class FriendlyErrorStrategy : public antlr4::DefaultErrorStrategy {
     size_t i = t->getTokenIndex();
     return i != INVALID_INDEX && i >= n ? token_at(p, i - n) : nullptr;
   }
+  antlr4::Token* after_keyword(antlr4::Parser* p, antlr4::Token* t) {
+    auto* n = token_at(p, t->getTokenIndex() + 1);
+    return n ? n : t;
+  }
   bool first_on_line(antlr4::Parser* p, antlr4::Token* t) {
     auto* b = before(p, t);
     return !b || b->getLine() < t->getLine();
@@ -345,9 +349,35 @@ class FriendlyErrorStrategy : public antlr4::DefaultErrorStrategy {
       return {loc, fmt::format("'{}' is a keyword and cannot be used as a name", t->getText()),
               "keywords are reserved; choose another name"};
 
+    // A decay line that does not parse: the decay kind is the likely culprit
+    // (`half-life` reads as `half - life`).
+    {
+      antlr4::Token* head = t;
+      while (!first_on_line(p, head)) head = before(p, head);
+      if (head->getType() == ScoreParser::DECAY && t != head) {
+        std::string line = source_text(head, t);
+        std::string hint = "write 'decay half_life 30d', 'decay linear 90d' or 'decay none'";
+        if (line.find("half-life") != std::string::npos || line.find("half life") != std::string::npos ||
+            line.find("halflife") != std::string::npos)
+          return {token_loc(file_, after_keyword(p, head)), "unknown decay: the kind is written 'half_life'",
+                  "write 'decay half_life 30d', with an underscore"};
+        return {loc, fmt::format("unexpected {} in 'decay'", found), hint};
+      }
+    }
     // '=' for '==', and the other way round.
     if (type == lit("=") && !expected.contains(lit("="))) {
       antlr4::Token* next = token_at(p, t->getTokenIndex() + 1);
+      // `=>` and `=<`: '>=' and '<=' written backwards.
+      if (next && (next->getText() == ">" || next->getText() == "<") && next->getStartIndex() == t->getStopIndex() + 1) {
+        std::string op = next->getText() + "=";
+        antlr4::Token* value = token_at(p, t->getTokenIndex() + 2);
+        Loc both = loc;
+        both.length = 2;
+        return {both, fmt::format("'={}' is not an operator; did you mean '{}'?", next->getText(), op),
+                prev && value && value->getType() != antlr4::Token::EOF
+                    ? fmt::format("write '{} {} {}'", prev->getText(), op, value->getText())
+                    : fmt::format("'{}' compares; the '=' comes second", op)};
+      }
       if (prev && prev->getType() == ScoreParser::IDENT && before(p, prev) && before(p, prev)->getType() == ScoreParser::ON)
         return {loc, "a weight is written '+N' or '-N', not '= N'",
                 fmt::format("write 'on {} +{}'", prev->getText(), next && next->getType() == ScoreParser::NUMBER ? next->getText() : "5")};

@@ -26,6 +26,13 @@ size_t edit_distance(std::string_view a, std::string_view b) {
 }
 
 std::optional<std::string> closest_match(std::string_view word, const std::vector<std::string>& candidates) {
+  // A name that is a whole part of a declared one (`unsubscribe` of `email_unsubscribe`)
+  // is what the author meant more surely than any name a few letters away.
+  if (word.size() >= 3)
+    for (const auto& c : candidates) {
+      std::string padded = "_" + c + "_";
+      if (c != word && padded.find("_" + std::string(word) + "_") != std::string::npos) return c;
+    }
   std::optional<std::string> best;
   size_t best_d = std::max<size_t>(2, word.size() / 3) + 1;
   for (const auto& c : candidates) {

@@ -20,20 +20,6 @@
 #include "support/text_diff.h"
 
 namespace scorec::cli {
-namespace {
-
-std::optional<std::string> read_all(const std::string& path) {
-  if (path == "-") {
-    std::ostringstream s;
-    s << std::cin.rdbuf();
-    return s.str();
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-}  // namespace
 
 int fmt_files(const FmtArgs& a) {
   if (a.check && a.write) {
@@ -53,7 +39,7 @@ int fmt_files(const FmtArgs& a) {
   int rc = 0;
   size_t unformatted = 0;
   for (const auto& f : a.files) {
-    auto text = read_all(f);
+    auto text = read_text(f);
     if (!text) {
       std::cerr << fmt::format("error: cannot read '{}'\n", f);
       rc = 1;

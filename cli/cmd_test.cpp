@@ -1,12 +1,15 @@
 // `scorec test FILE...`: run the `test` blocks of rules files with both engines (the
 // reference interpreter and the JIT) and report each test, then `N passed, M failed`.
 // Exit 0 when every test passes, 1 when one fails or a file has errors, 2 on usage.
+// --junit FILE also writes the outcomes as JUnit XML for CI test reporters.
 #include <iostream>
+#include <sstream>
 
 #include <fmt/format.h>
 
 #include "cli/commands.h"
 #include "frontend/compiler.h"
+#include "runtime/report/junit.h"
 #include "runtime/report/test_runner.h"
 
 namespace scorec::cli {
@@ -14,11 +17,16 @@ namespace scorec::cli {
 int test_files(const TestArgs& a) {
   size_t passed = 0, failed = 0;
   bool errors = false;
+  std::vector<runtime::JunitSuite> suites;
   for (const auto& file : a.files) {
     frontend::SourceManager sources;
     frontend::Diagnostics diags;
-    auto program = frontend::compile_file(file, sources, diags);
+    auto program = compile_source(file, sources, diags);
+    suites.push_back({file, {}, {}});
     if (!program) {
+      std::ostringstream rendered;
+      diags.render(rendered, sources, false);
+      suites.back().compile_errors = rendered.str();
       diags.render(std::cerr, sources, a.color);
       std::cerr << fmt::format("{}: {} error{} found\n", file, diags.error_count(), diags.error_count() == 1 ? "" : "s");
       errors = true;
@@ -41,6 +49,7 @@ int test_files(const TestArgs& a) {
       ia.no_cache = a.no_cache;
       jit = make_engine(*program, ia, file);
       if (!jit) {
+        suites.back().compile_errors = "the JIT could not compile the rules";
         errors = true;
         continue;
       }
@@ -49,8 +58,10 @@ int test_files(const TestArgs& a) {
     for (const auto& o : runtime::run_tests(*program, engines)) {
       std::cout << runtime::format_outcome(o);
       (o.passed ? passed : failed)++;
+      suites.back().outcomes.push_back(o);
     }
   }
+  if (!a.junit.empty() && !write_text(a.junit, runtime::junit_xml(suites))) errors = true;
   std::cout << fmt::format("{} passed, {} failed\n", passed, failed);
   std::cout.flush();
   return failed > 0 || errors ? 1 : 0;

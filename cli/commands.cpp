@@ -4,9 +4,11 @@
 
 #include <filesystem>
 #include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <sstream>
 
 #include <fmt/format.h>
 
@@ -22,9 +24,26 @@
 
 namespace scorec::cli {
 
+std::optional<std::string> read_text(const std::string& path) {
+  if (path == "-") {
+    std::ostringstream s;
+    s << std::cin.rdbuf();
+    return s.str();
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+std::optional<ir::Program> compile_source(const std::string& path, frontend::SourceManager& sources,
+                                          frontend::Diagnostics& diags, const frontend::CompileOptions& options) {
+  if (path != "-") return frontend::compile_file(path, sources, diags, options);
+  return frontend::compile_string(read_text(path).value_or(""), "<stdin>", sources, diags, options);
+}
+
 std::optional<ir::Program> compile_rules(const std::string& file, bool color, frontend::Diagnostics& diags,
                                          frontend::SourceManager& sources) {
-  auto program = frontend::compile_file(file, sources, diags);
+  auto program = compile_source(file, sources, diags);
   diags.render(std::cerr, sources, color);
   return program;
 }
@@ -32,6 +51,7 @@ std::optional<ir::Program> compile_rules(const std::string& file, bool color, fr
 namespace {
 
 std::optional<double> parse_instant(const std::string& s) {
+  if (s == "now") return static_cast<double>(std::time(nullptr));
   if (auto t = parse_iso8601(s)) return t;
   if (auto n = parse_number(s)) return *n > 1e11 ? *n / 1000.0 : *n;
   return std::nullopt;
@@ -69,7 +89,7 @@ std::optional<int> input_options(const InputArgs& a, runtime::RunOptions& o) {
   if (a.as_of) {
     o.as_of = parse_instant(*a.as_of);
     if (!o.as_of) {
-      std::cerr << fmt::format("error: --as-of '{}' is not a date or time; write 2024-03-01 or 2024-03-01T10:00:00Z\n", *a.as_of);
+      std::cerr << fmt::format("error: --as-of '{}' is not a date or time; write 2024-03-01, 2024-03-01T10:00:00Z or now\n", *a.as_of);
       return 2;
     }
   }
@@ -115,7 +135,7 @@ std::optional<runtime::RunOutput> score_input(const ir::Program& program, const 
 }
 
 bool write_text(const std::optional<std::string>& path, const std::string& text) {
-  if (!path) {
+  if (!path || *path == "-") {  // `-o -`: standard output, as everywhere else
     std::cout << text;
     std::cout.flush();
     return true;
@@ -131,7 +151,7 @@ bool write_text(const std::optional<std::string>& path, const std::string& text)
 bool write_table(const runtime::ResultTable& table, const std::string& format, const std::optional<std::string>& path) {
   std::ofstream file;
   std::ostream* out = &std::cout;
-  if (path) {
+  if (path && *path != "-") {
     file.open(*path, std::ios::binary);
     if (!file) {
       std::cerr << fmt::format("error: cannot write '{}'\n", *path);
@@ -143,7 +163,7 @@ bool write_table(const runtime::ResultTable& table, const std::string& format, c
   else runtime::write_csv(table, *out);
   out->flush();
   if (!*out) {
-    std::cerr << fmt::format("error: cannot write '{}'\n", path.value_or("standard output"));
+    std::cerr << fmt::format("error: cannot write '{}'\n", path && *path != "-" ? *path : "standard output");
     return false;
   }
   return true;
@@ -151,6 +171,8 @@ bool write_table(const runtime::ResultTable& table, const std::string& format, c
 
 int check(const CheckArgs& a) {
   size_t errors = 0, warnings = 0;
+  auto options = frontend::default_compile_options();
+  options.allow_warnings = a.allow;
   if (a.format != "text") {
     // Machine-readable: everything on stdout in one document, nothing on stderr.
     std::vector<std::unique_ptr<frontend::SourceManager>> sources;
@@ -159,7 +181,7 @@ int check(const CheckArgs& a) {
     for (const auto& f : a.files) {
       sources.push_back(std::make_unique<frontend::SourceManager>());
       diags.push_back(std::make_unique<frontend::Diagnostics>());
-      frontend::compile_file(f, *sources.back(), *diags.back());
+      compile_source(f, *sources.back(), *diags.back(), options);
       errors += diags.back()->error_count();
       warnings += diags.back()->warning_count();
       files.push_back({f, sources.back().get(), diags.back().get()});
@@ -172,7 +194,8 @@ int check(const CheckArgs& a) {
   for (const auto& f : a.files) {
     frontend::SourceManager sources;
     frontend::Diagnostics diags;
-    compile_rules(f, a.color, diags, sources);
+    compile_source(f, sources, diags, options);
+    diags.render(std::cerr, sources, a.color);
     errors += diags.error_count();
     warnings += diags.warning_count();
   }
@@ -184,7 +207,8 @@ int check(const CheckArgs& a) {
     std::cerr << fmt::format("{} warning{} found, and --werror makes warnings errors\n", warnings, warnings == 1 ? "" : "s");
     return 1;
   }
-  std::cerr << fmt::format("{}: ok{}\n", a.files.size() == 1 ? a.files[0] : fmt::format("{} files", a.files.size()),
+  std::string what = a.files.size() == 1 ? (a.files[0] == "-" ? "<stdin>" : a.files[0]) : fmt::format("{} files", a.files.size());
+  std::cerr << fmt::format("{}: ok{}\n", what,
                            warnings ? fmt::format(" ({} warning{})", warnings, warnings == 1 ? "" : "s") : "");
   return 0;
 }
@@ -208,6 +232,10 @@ int ir(const IrArgs& a) {
 }
 
 int run(const RunArgs& a) {
+  if (a.rules == "-" && (a.events == "-" || a.profiles == "-")) {
+    std::cerr << "error: the rules and the input cannot both come from standard input; give one as a file\n";
+    return 2;
+  }
   frontend::SourceManager sources;
   frontend::Diagnostics diags;
   auto program = compile_rules(a.rules, a.color, diags, sources);

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "frontend/compiler.h"
 #include "frontend/diagnostics.h"
 #include "frontend/source.h"
 #include "ir/program.h"
@@ -14,7 +15,16 @@
 
 namespace scorec::cli {
 
-// Compiles a rules file, printing its diagnostics on stderr.
+// A file's whole text; "-" reads standard input. Nothing when it cannot be read.
+std::optional<std::string> read_text(const std::string& path);
+
+// Compiles a rules file; "-" compiles standard input (shown as <stdin>, its imports
+// resolved from the current folder).
+std::optional<ir::Program> compile_source(const std::string& path, frontend::SourceManager& sources,
+                                          frontend::Diagnostics& diags,
+                                          const frontend::CompileOptions& options = frontend::default_compile_options());
+
+// compile_source, printing the diagnostics on stderr.
 std::optional<ir::Program> compile_rules(const std::string& file, bool color, frontend::Diagnostics& diags,
                                          frontend::SourceManager& sources);
 
@@ -22,6 +32,7 @@ struct CheckArgs {
   std::vector<std::string> files;
   std::string format = "text";  // text (stderr), json or sarif (stdout)
   bool werror = false;          // warnings fail the check too (exit 1)
+  std::vector<std::string> allow;  // warning codes to leave out (--allow W050)
   bool color = false;
 };
 int check(const CheckArgs& a);
@@ -87,7 +98,8 @@ std::unique_ptr<runtime::Engine> make_engine(const ir::Program& program, const I
 // an error on a line, the --skip-bad hint) and returns nothing.
 std::optional<runtime::RunOutput> score_input(const ir::Program& program, const runtime::RunOptions& o,
                                               const InputArgs& a, const std::string& label = {});
-// Writes `text` to `path` (or standard output); false, after saying so, when it cannot.
+// Writes `text` to `path` (standard output when there is none or it is "-"); false,
+// after saying so, when it cannot.
 bool write_text(const std::optional<std::string>& path, const std::string& text);
 
 // cli/cmd_diff.cpp: score the same input with two rule sets and report what changed.
@@ -112,6 +124,7 @@ int explain(const ExplainArgs& a);
 struct TestArgs {
   std::vector<std::string> files;
   std::string engine = "both";  // both (interpreter and JIT), jit or interp
+  std::string junit;            // also write the outcomes as JUnit XML here
   bool no_cache = false;
   bool color = false;
 };

@@ -5,10 +5,21 @@
 #include <iostream>
 
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "cli/commands.h"
+#include "frontend/diagnostics.h"
+#include "runtime/io/field_mapping.h"
+#include "support/text.h"
 
 namespace {
+
+std::string mapping_keys_help() {
+  std::string out;
+  for (const auto& k : scorec::runtime::mapping_keys()) out += (out.empty() ? "" : ", ") + k + "=";
+  return out;
+}
 
 // The options of every command that reads events (run, diff, explain).
 void add_input_options(CLI::App* cmd, scorec::cli::InputArgs& a, bool stdin_ok) {
@@ -17,12 +28,14 @@ void add_input_options(CLI::App* cmd, scorec::cli::InputArgs& a, bool stdin_ok) 
                            : "Events file: .ndjson/.jsonl/.csv, optionally .gz")
       ->required();
   cmd->add_option("--profiles,-p", a.profiles, "Profiles file (CSV, NDJSON or Segment identify messages)");
-  cmd->add_option("--as-of", a.as_of, "Score as of this instant (default: the latest event's time)");
+  cmd->add_option("--as-of", a.as_of,
+                  "Score as of this instant: 2024-06-01, 2024-06-01T12:00:00Z, epoch seconds, or now (default: the "
+                  "latest event's time)");
   cmd->add_flag("--skip-bad", a.skip_bad, "Skip malformed lines (counted in the summary) instead of stopping");
   cmd->add_option("--mapping", a.mapping, "Field mapping file for the events (key = value lines)")->check(CLI::ExistingFile);
   cmd->add_option("--map", a.maps,
-                  "Field mapping for the events, KEY=VALUE (repeatable): user=, event=, event_name=, time=, "
-                  "time_format=, prop.NAME=, alias.EVENT=");
+                  "Field mapping for the events, KEY=VALUE (repeatable): " + mapping_keys_help() +
+                      ", prop.NAME=, alias.EVENT= (docs/input.md)");
   cmd->add_option("--profile-mapping", a.profile_mapping, "Field mapping file for the profiles")->check(CLI::ExistingFile);
   cmd->add_option("--profile-map", a.profile_maps, "Field mapping for the profiles, KEY=VALUE (repeatable): user=, attr.NAME=");
   cmd->add_option("--engine", a.engine, "jit: native code compiled by LLVM (default); interp: the reference interpreter")
@@ -35,26 +48,35 @@ void add_input_options(CLI::App* cmd, scorec::cli::InputArgs& a, bool stdin_ok) 
 
 int main(int argc, char** argv) {
   using namespace scorec::cli;
-  CLI::App app{"scorec: a rules language and compiler for engagement and lead scoring"};
+  CLI::App app{"scorec: a rules language and compiler for engagement and lead scoring", "scorec"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "scorec 0.1.0");
   bool color = isatty(STDERR_FILENO) && !std::getenv("NO_COLOR");
 
   CheckArgs check_args;
   auto* check_cmd = app.add_subcommand("check", "Check rules files and report every error (exit 0 clean, 1 errors)");
-  check_cmd->add_option("files", check_args.files, "Rules files")->required()->check(CLI::ExistingFile);
+  check_cmd->add_option("files", check_args.files, "Rules files; - for standard input")->required();
   check_cmd->add_option("--format,-f", check_args.format, "text (on stderr, default), json or sarif (on stdout)")
       ->check(CLI::IsMember({"text", "json", "sarif"}));
   check_cmd->add_flag("--werror", check_args.werror, "Treat warnings as errors: exit 1 when there are any");
+  check_cmd->add_option("--allow", check_args.allow,
+                        "Leave out this warning code (repeatable, e.g. --allow W050); one line: a comment "
+                        "'// scorec: allow W050' on it or above it")
+      ->delimiter(',')
+      ->check([](const std::string& code) -> std::string {
+        if (code.size() > 1 && code[0] == 'E') return "errors cannot be allowed, only warnings (W...)";
+        auto* info = scorec::frontend::find_code(code);
+        return info && code[0] == 'W' ? "" : "not a warning code (see docs/diagnostics.md)";
+      });
 
   IrArgs ir_args;
   auto* ir_cmd = app.add_subcommand("ir", "Print the compiled IR of a rules file");
-  ir_cmd->add_option("file", ir_args.file, "Rules file")->required()->check(CLI::ExistingFile);
+  ir_cmd->add_option("file", ir_args.file, "Rules file; - for standard input")->required();
   ir_cmd->add_flag("--llvm", ir_args.llvm, "Print the optimized LLVM IR the JIT compiles instead");
 
   RunArgs run_args;
   auto* run_cmd = app.add_subcommand("run", "Score users from event (and profile) files");
-  run_cmd->add_option("rules", run_args.rules, "Rules file")->required()->check(CLI::ExistingFile);
+  run_cmd->add_option("rules", run_args.rules, "Rules file; - for standard input")->required();
   add_input_options(run_cmd, run_args, true);
   run_cmd->add_option("--format,-f", run_args.format, "Output format")->check(CLI::IsMember({"csv", "ndjson"}));
   run_cmd->add_option("--output,-o", run_args.output, "Output file (default: standard output)");
@@ -66,7 +88,7 @@ int main(int argc, char** argv) {
 
   FinalizeArgs finalize_args;
   auto* finalize_cmd = app.add_subcommand("finalize", "Combine the states of a partitioned run into the result of one run over everything");
-  finalize_cmd->add_option("rules", finalize_args.rules, "Rules file")->required()->check(CLI::ExistingFile);
+  finalize_cmd->add_option("rules", finalize_args.rules, "Rules file")->required();
   finalize_cmd->add_option("states", finalize_args.states, "The state files of every partition (--state-out of each run)")->required()->check(CLI::ExistingFile);
   finalize_cmd->add_option("--format,-f", finalize_args.format, "Output format")->check(CLI::IsMember({"csv", "ndjson"}));
   finalize_cmd->add_option("--output,-o", finalize_args.output, "Output file (default: standard output)");
@@ -77,15 +99,15 @@ int main(int argc, char** argv) {
 
   DiffArgs diff_args;
   auto* diff_cmd = app.add_subcommand("diff", "Score the same input with two versions of the rules and report what changed");
-  diff_cmd->add_option("old", diff_args.old_rules, "Rules file before the change")->required()->check(CLI::ExistingFile);
-  diff_cmd->add_option("new", diff_args.new_rules, "Rules file after the change")->required()->check(CLI::ExistingFile);
+  diff_cmd->add_option("old", diff_args.old_rules, "Rules file before the change")->required();
+  diff_cmd->add_option("new", diff_args.new_rules, "Rules file after the change")->required();
   add_input_options(diff_cmd, diff_args, false);
   diff_cmd->add_option("--format,-f", diff_args.format, "text (Markdown tables) or json")->check(CLI::IsMember({"text", "json"}));
   diff_cmd->add_option("--output,-o", diff_args.output, "Output file (default: standard output)");
 
   ExplainArgs explain_args;
   auto* explain_cmd = app.add_subcommand("explain", "Show how each score of one user is computed, line by line");
-  explain_cmd->add_option("rules", explain_args.rules, "Rules file")->required()->check(CLI::ExistingFile);
+  explain_cmd->add_option("rules", explain_args.rules, "Rules file; - for standard input")->required();
   add_input_options(explain_cmd, explain_args, false);
   explain_cmd->add_option("--user,-u", explain_args.user, "The user id to explain")->required();
   explain_cmd->add_option("--format,-f", explain_args.format, "text (default) or json")->check(CLI::IsMember({"text", "json"}));
@@ -99,15 +121,16 @@ int main(int argc, char** argv) {
 
   TestArgs test_args;
   auto* test_cmd = app.add_subcommand("test", "Run the test blocks of rules files (exit 0 all pass, 1 a failure or an error)");
-  test_cmd->add_option("files", test_args.files, "Rules files")->required()->check(CLI::ExistingFile);
+  test_cmd->add_option("files", test_args.files, "Rules files; - for standard input")->required();
   test_cmd->add_option("--engine", test_args.engine, "both (default: the interpreter and the JIT), jit or interp")
       ->check(CLI::IsMember({"both", "jit", "interp"}));
+  test_cmd->add_option("--junit", test_args.junit, "Also write the outcomes as JUnit XML to this file (for CI test reports)");
   test_cmd->add_flag("--no-cache", test_args.no_cache, "Compile the rules afresh instead of using the compiled-code cache");
 
   CompileArgs compile_args;
   auto* compile_cmd = app.add_subcommand(
       "compile", "Compile rules ahead of time to an object file (and a header) that links without LLVM");
-  compile_cmd->add_option("rules", compile_args.rules, "Rules file")->required()->check(CLI::ExistingFile);
+  compile_cmd->add_option("rules", compile_args.rules, "Rules file")->required();
   compile_cmd->add_option("--output,-o", compile_args.output, "The object file to write (ELF, for this machine's triple)")
       ->required();
   compile_cmd->add_option("--header", compile_args.header, "Also write a C/C++ header declaring the module");
@@ -121,6 +144,46 @@ int main(int argc, char** argv) {
       "Link the object with the runtime library libscorec_rt (-lscorec_rt; CMake: scorec::scorec_rt) and "
       "load its module with scorec::Rules::from_aot.\nExample: scorec compile leads.score -o leads.o --header leads.h");
 
+  // `scorec help [COMMAND]`, and a command name that is no command: say so, with the
+  // nearest one, instead of "A subcommand is required".
+  auto command = [&](const std::string& name) -> CLI::App* {
+    for (auto* sub : app.get_subcommands({}))
+      if (sub->get_name() == name) return sub;
+    return nullptr;
+  };
+  if (argc > 1 && argv[1][0] != '-' && !command(argv[1])) {
+    std::string word = argv[1];
+    if (word == "help") {
+      CLI::App* sub = argc > 2 ? command(argv[2]) : nullptr;
+      std::cout << (sub ? sub->help() : app.help());
+      return 0;
+    }
+    std::vector<std::string> names;
+    for (const auto* sub : app.get_subcommands({})) names.push_back(sub->get_name());
+    auto near = scorec::closest_match(word, names);
+    std::cerr << "error: unknown command '" << word << "'" << (near ? "; did you mean '" + *near + "'?" : "")
+              << "\nThe commands are: " << fmt::format("{}", fmt::join(names, ", ")) << ". Run 'scorec --help' for usage.\n";
+    return 2;
+  }
+  // A usage error: CLI11's message, then a did-you-mean for each option the command
+  // does not know (--event for --events, --asof for --as-of), then one pointer to help.
+  app.failure_message([argc, argv](const CLI::App* root, const CLI::Error& e) {
+    const CLI::App* cmd = root;
+    for (const auto* sub : root->get_subcommands()) cmd = sub;
+    std::string out = std::string("error: ") + e.what() + "\n";
+    std::vector<std::string> known;
+    for (const auto* opt : cmd->get_options())
+      for (const auto& name : opt->get_lnames()) known.push_back("--" + name);
+    for (int i = 1; i < argc; ++i) {
+      std::string arg = argv[i];
+      if (!arg.starts_with("--")) continue;
+      arg = arg.substr(0, arg.find('='));
+      if (std::find(known.begin(), known.end(), arg) != known.end()) continue;
+      if (auto near = scorec::closest_match(arg, known)) out += "did you mean '" + *near + "' for '" + arg + "'?\n";
+    }
+    std::string name = cmd == root ? "scorec" : "scorec " + cmd->get_name();
+    return out + "Run '" + name + " --help' for usage.\n";
+  });
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -131,7 +194,6 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     app.exit(e);
-    std::cerr << "Run 'scorec --help' or 'scorec COMMAND --help' for usage.\n";
     return 2;
   }
   check_args.color = run_args.color = color;

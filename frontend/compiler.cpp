@@ -103,9 +103,12 @@ std::optional<ir::Program> compile_loaded(int file, SourceManager& sources, Diag
   if (diags.has_errors()) {
     // Syntax errors: still check what parsed, for more errors in one run, but return nothing.
     check_and_lower(modules, sources, diags);
+    diags.drop_allowed(sources, options.allow_warnings);
     return std::nullopt;
   }
-  return check_and_lower(modules, sources, diags);
+  auto program = check_and_lower(modules, sources, diags);
+  diags.drop_allowed(sources, options.allow_warnings);
+  return program;
 }
 
 }  // namespace

@@ -17,6 +17,9 @@ struct CompileOptions {
   // importing file. Defaults to the directory the build was configured with, and
   // SCOREC_STDLIB (a directory holding stdlib/) overrides it.
   std::vector<std::string> search_dirs;
+  // Warning codes to leave out (`scorec check --allow W050`); `// scorec: allow W050`
+  // comments in the rules allow one line (Diagnostics::drop_allowed).
+  std::vector<std::string> allow_warnings;
 };
 
 CompileOptions default_compile_options();

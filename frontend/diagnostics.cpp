@@ -3,6 +3,7 @@
 #include "support/text.h"
 
 #include <algorithm>
+#include <cctype>
 
 #include <fmt/format.h>
 
@@ -16,6 +17,44 @@ void Diagnostics::warning(std::string_view code, Loc loc, std::string message, s
   diags_.push_back({Severity::Warning, loc, std::move(message), std::move(hint), std::string(code)});
   ++warnings_;
 }
+namespace {
+
+// Whether the line holds an allow comment naming `code`.
+bool line_allows(std::string_view line, std::string_view code) {
+  constexpr std::string_view kMarker = "scorec: allow";
+  auto at = line.find(kMarker);
+  if (at == std::string_view::npos) return false;
+  std::string_view rest = line.substr(at + kMarker.size());
+  size_t i = 0;
+  while (i < rest.size()) {
+    while (i < rest.size() && (rest[i] == ' ' || rest[i] == ',' || rest[i] == '\t')) ++i;
+    size_t j = i;
+    while (j < rest.size() && std::isalnum(static_cast<unsigned char>(rest[j]))) ++j;
+    if (j == i) break;
+    if (rest.substr(i, j - i) == code) return true;
+    i = j;
+  }
+  return false;
+}
+
+}  // namespace
+
+void Diagnostics::drop_allowed(const SourceManager& sources, const std::vector<std::string>& codes) {
+  auto allowed = [&](const Diagnostic& d) {
+    if (d.severity != Severity::Warning) return false;
+    if (std::find(codes.begin(), codes.end(), d.code) != codes.end()) return true;
+    if (!d.loc.valid() || static_cast<size_t>(d.loc.file) >= sources.size()) return false;
+    if (line_allows(sources.line_text(d.loc.file, d.loc.line), d.code)) return true;
+    if (d.loc.line <= 1) return false;
+    // The line above counts only when it is a comment of its own, not a trailing one.
+    std::string_view above = trim(sources.line_text(d.loc.file, d.loc.line - 1));
+    return (above.starts_with("//") || above.starts_with("#")) && line_allows(above, d.code);
+  };
+  size_t before = diags_.size();
+  diags_.erase(std::remove_if(diags_.begin(), diags_.end(), allowed), diags_.end());
+  warnings_ -= before - diags_.size();
+}
+
 void Diagnostics::note(Loc loc, std::string message) {
   diags_.push_back({Severity::Note, loc, std::move(message), {}, {}});
 }

@@ -55,6 +55,12 @@ class Diagnostics {
   // order they were found in). Every renderer shows them in this order.
   std::vector<const Diagnostic*> sorted() const;
 
+  // Drops the warnings the author allowed: those whose code is in `codes` (`check
+  // --allow W050`), and those on a line that holds a comment `scorec: allow W050`, or
+  // below a comment line saying so (several codes separated by spaces or commas).
+  // Errors stay.
+  void drop_allowed(const SourceManager& sources, const std::vector<std::string>& codes);
+
   // All diagnostics, in the order they were found, sorted by file and position.
   void render(std::ostream& out, const SourceManager& sources, bool color = false) const;
 

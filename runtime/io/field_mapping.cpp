@@ -12,14 +12,15 @@
 #include "support/time.h"
 
 namespace scorec::runtime {
-namespace {
 
-const std::vector<std::string>& plain_keys() {
+const std::vector<std::string>& mapping_keys() {
   static const std::vector<std::string> keys = {"format",   "user",        "event",     "event_name",
                                                 "time",     "time_format", "timezone",  "delimiter",
                                                 "list_separator"};
   return keys;
 }
+
+namespace {
 
 Error bad(std::string_view key, std::string msg) {
   return Error{fmt::format("mapping '{}': {}", key, msg), ""};
@@ -121,7 +122,7 @@ Status FieldMapping::apply(std::string_view key, std::string_view value) {
   }
 
   std::string msg = "unknown key";
-  if (auto hint = closest_match(key, plain_keys())) msg += fmt::format(" (did you mean '{}'?)", *hint);
+  if (auto hint = closest_match(key, mapping_keys())) msg += fmt::format(" (did you mean '{}'?)", *hint);
   else msg += "; keys are format, user, event, event_name, time, time_format, timezone, delimiter, "
              "list_separator, prop.NAME, attr.NAME, alias.EVENT";
   return bad(key, msg);

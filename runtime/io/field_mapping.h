@@ -55,6 +55,10 @@ struct FieldMapping {
   Status apply_option(std::string_view key_equals_value);
 };
 
+// The plain keys a mapping takes (besides prop.NAME, attr.NAME and alias.EVENT), for
+// help texts and did-you-mean.
+const std::vector<std::string>& mapping_keys();
+
 // Reads a mapping file: `key = value` lines, `#` comments (a whole line, or after a
 // space behind an unquoted value), blank lines; values may be double-quoted (with \"
 // and \\ escapes) to keep spaces and '#'. Errors carry the file and line.

@@ -197,6 +197,7 @@ std::vector<TestOutcome> run_tests(const ir::Program& program, const std::vector
   for (const auto& t : program.tests) {
     TestOutcome o;
     o.name = t.name;
+    o.where = t.where;
     o.passed = true;
     std::vector<ResultTable> tables;
     for (const auto& e : engines) tables.push_back(run_test_case(program, t, *e.engine));

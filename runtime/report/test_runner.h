@@ -26,6 +26,7 @@ struct NamedEngine {
 
 struct TestOutcome {
   std::string name;
+  std::string where;  // the test block's file:line
   bool passed = false;
   // When failed: one line per failed expectation, then the contributions.
   std::string explanation;

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <system_error>
 #include <utility>
 
 #include <fmt/format.h>
@@ -39,7 +40,8 @@ bool get(const std::string& in, size_t& pos, size_t end, T& v) {
   return true;
 }
 
-std::string error_name(int err) { return std::strerror(err); }
+// Thread-safe, unlike strerror: rules may be compiled on several threads at once.
+std::string error_name(int err) { return std::error_code(err, std::generic_category()).message(); }
 
 // A folder of the user's own, or empty: never a shared one such as $TMPDIR/scorec-cache,
 // where anyone could plant the code the next run executes. Relative XDG_CACHE_HOME and

@@ -18,6 +18,7 @@ int finalize(const FinalizeArgs& a) {
   InputArgs engine_args;
   engine_args.engine = a.engine;
   engine_args.no_cache = a.no_cache;
+  engine_args.quiet = a.quiet;
   auto engine = make_engine(*program, engine_args);
   if (!engine) return 1;
   auto result = runtime::combine_states(*program, a.states, *engine, a.state_out, a.rules);

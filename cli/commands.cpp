@@ -117,6 +117,13 @@ std::unique_ptr<runtime::Engine> make_engine(const ir::Program& program, const I
     std::cerr << "error: " << (label.empty() ? "" : label + ": ") << compiled.error().str() << "\n";
     return nullptr;
   }
+  // One line per process (diff compiles twice), unless --quiet: the run itself is fine,
+  // only slower, until the folder is fixed.
+  static bool cache_warned = false;
+  if (!(*compiled)->cache_warning.empty() && !a.quiet && !cache_warned) {
+    std::cerr << "warning: " << (*compiled)->cache_warning << "\n";
+    cache_warned = true;
+  }
   return jit::make_jit_engine(std::move(*compiled));
 }
 

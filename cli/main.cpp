@@ -41,7 +41,7 @@ void add_input_options(CLI::App* cmd, scorec::cli::InputArgs& a, bool stdin_ok) 
   cmd->add_option("--engine", a.engine, "jit: native code compiled by LLVM (default); interp: the reference interpreter")
       ->check(CLI::IsMember({"jit", "interp"}));
   cmd->add_flag("--no-cache", a.no_cache, "Compile the rules afresh instead of using the compiled-code cache");
-  cmd->add_flag("--quiet,-q", a.quiet, "Do not print the run summary on stderr");
+  cmd->add_flag("--quiet,-q", a.quiet, "Do not print the run summary (or a compiled-code cache warning) on stderr");
 }
 
 }  // namespace
@@ -95,7 +95,7 @@ int main(int argc, char** argv) {
   finalize_cmd->add_option("--state-out", finalize_args.state_out, "Also save the combined state here");
   finalize_cmd->add_option("--engine", finalize_args.engine, "jit (default) or interp")->check(CLI::IsMember({"jit", "interp"}));
   finalize_cmd->add_flag("--no-cache", finalize_args.no_cache, "Compile the rules afresh instead of using the compiled-code cache");
-  finalize_cmd->add_flag("--quiet,-q", finalize_args.quiet, "Do not print the summary on stderr");
+  finalize_cmd->add_flag("--quiet,-q", finalize_args.quiet, "Do not print the summary (or a compiled-code cache warning) on stderr");
 
   DiffArgs diff_args;
   auto* diff_cmd = app.add_subcommand("diff", "Score the same input with two versions of the rules and report what changed");

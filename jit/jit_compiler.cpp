@@ -1,6 +1,7 @@
 #include "jit/jit_compiler.h"
 
 #include <chrono>
+#include <optional>
 
 #include <fmt/format.h>
 #include <llvm/Config/llvm-config.h>
@@ -62,17 +63,22 @@ Expected<std::unique_ptr<CompiledRules>> compile(const ir::Program& program, con
   if (!module) return module.error();
 
   auto out = std::make_unique<CompiledRules>();
-  ObjectCache cache(options.cache_dir);
-  std::string key = cache_key(module_text(**module), **tm);
+  // Without the cache its folder is not even looked at (or created).
+  std::optional<ObjectCache> cache;
+  if (options.use_cache) {
+    cache.emplace(options.cache_dir);
+    out->cache_warning = cache->warning();
+  }
+  std::string key = cache && cache->enabled() ? cache_key(module_text(**module), **tm) : std::string();
   std::optional<std::vector<char>> object;
-  if (options.use_cache) object = cache.load(key);
+  if (cache) object = cache->load(key);
   out->from_cache = object.has_value();
   if (!object) {
     optimize(**module, **tm);
     auto emitted = emit_object(**module, **tm);
     if (!emitted) return emitted.error();
     object = std::move(*emitted);
-    if (options.use_cache) cache.store(key, *object);
+    if (cache) cache->store(key, *object);
   }
 
   auto jtmb = llvm::orc::JITTargetMachineBuilder::detectHost();

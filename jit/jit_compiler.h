@@ -29,6 +29,9 @@ class CompiledRules {
   ~CompiledRules();
   native::NativeRules fns;
   bool from_cache = false;
+  // Why the compiled-code cache was not used (a folder others can write, ...), with the
+  // fix; empty when it was, or when the cache was off. The caller decides whether to say so.
+  std::string cache_warning;
   double compile_ms = 0;  // generation + optimization + code generation (or cache load) + linking
 
  private:

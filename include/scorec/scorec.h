@@ -95,7 +95,8 @@ typedef struct scorec_rules scorec_rules;
 typedef struct scorec_compile_options {
   int no_jit;            /* nonzero: no native code (only the interpreter can run them) */
   int no_cache;          /* nonzero: bypass the compiled-code cache */
-  const char* cache_dir; /* NULL or "": $SCOREC_CACHE_DIR, else ~/.cache/scorec */
+  const char* cache_dir; /* NULL or "": $SCOREC_CACHE_DIR, else $XDG_CACHE_HOME/scorec, else
+                            ~/.cache/scorec; used only when private (ours, 0700): README */
 } scorec_compile_options;
 
 /* Compiles a rule file (imports resolved relative to it, then the stdlib folder), or

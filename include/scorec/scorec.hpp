@@ -44,7 +44,7 @@ enum class EngineKind {
 struct CompileOptions {
   bool jit = true;          // compile native code now (else only the interpreter can run them)
   bool use_cache = true;    // the compiled-code cache ($SCOREC_CACHE_DIR or ~/.cache/scorec)
-  std::string cache_dir;    // empty: the default
+  std::string cache_dir;    // empty: the default; used only when private (ours, 0700): README
 };
 
 namespace detail {

@@ -113,5 +113,36 @@ expect_err "not in time order"
 expect_exit 0 "unordered in memory" -- "$scorec" run "$tmp/rules.score" --events "$tmp/unordered.ndjson"
 expect_out "a,5"
 
+# The compiled-code cache: a private folder (created 0700) or none, never a shared one
+# under $TMPDIR; a folder others can write is not used, with one warning line (not with
+# --quiet); whatever sits at an entry's path only costs a recompile.
+printf '%s\n' '{"user_id":"a","event":"email_open","timestamp":"2024-03-01T10:00:00Z","campaign":"x"}' >"$tmp/one.ndjson"
+cached() { expect_exit 0 "$1" -- env SCOREC_CACHE_DIR="$tmp/cache" "$scorec" run "$tmp/rules.score" --events "$tmp/one.ndjson" "${@:2}"; }
+no_warning() { if grep -q "warning" "$tmp/err"; then bad "$1: unexpected warning"; sed 's/^/    /' "$tmp/err"; else ok; fi; }
+cached "cache cold"
+expect_out "a,3"
+no_warning "cache cold"
+if [ "$(stat -c %a "$tmp/cache")" = 700 ]; then ok; else bad "cache folder mode $(stat -c %a "$tmp/cache"), expected 700"; fi
+entry=$(ls "$tmp"/cache/*.scorec-obj)
+rm "$entry" && mkdir "$entry"
+cached "directory at the cache entry"
+expect_out "a,3"
+cached "directory at the cache entry, again"
+expect_out "a,3"
+rmdir "$entry"
+chmod 777 "$tmp/cache"
+cached "cache folder writable by others"
+expect_out "a,3"
+expect_err "warning: compiled-code cache disabled: '$tmp/cache' is writable by other users (mode 0777); run 'chmod 700 $tmp/cache' to use it"
+if [ "$(grep -c warning "$tmp/err")" = 1 ]; then ok; else bad "expected one warning line"; fi
+if [ -z "$(ls -A "$tmp/cache")" ]; then ok; else bad "a cache folder writable by others was written"; fi
+cached "cache folder writable by others, --quiet" --quiet
+no_warning "--quiet"
+mkdir "$tmp/tmpdir"
+expect_exit 0 "no HOME" -- env -u HOME -u XDG_CACHE_HOME -u SCOREC_CACHE_DIR TMPDIR="$tmp/tmpdir" "$scorec" run "$tmp/rules.score" --events "$tmp/one.ndjson"
+expect_out "a,3"
+no_warning "no HOME"
+if [ -z "$(ls -A "$tmp/tmpdir")" ]; then ok; else bad "without HOME a cache was made under TMPDIR: $(ls -A "$tmp/tmpdir")"; fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "frontend/diagnostics.h"
+#include "frontend/formatter.h"
 #include "frontend/source.h"
 #include "ir/program.h"
 #include "runtime/engine/driver.h"
@@ -123,6 +124,7 @@ struct FmtArgs {
   std::vector<std::string> files;
   bool check = false;
   bool write = false;
+  size_t width = frontend::kFormatMaxWidth;
 };
 int fmt_files(const FmtArgs& a);
 

@@ -148,6 +148,23 @@ TEST(FmtIdempotence, ExamplesStdlibAndGoldenIrCases) {
   }
 }
 
+// Every rules file the project ships for users is formatted, so `scorec fmt --check`
+// in CI (README) passes on them: the examples, the standard library and the benchmark
+// rules. (Test inputs under tests/ are left as written.)
+TEST(FmtShipped, EveryShippedRulesFileIsFormatted) {
+  std::vector<fs::path> files = files_matching(kRoot / "examples", ".score", true);
+  for (auto& p : files_matching(kRoot / "stdlib", ".score", false)) files.push_back(p);
+  for (auto& p : files_matching(kRoot / "bench", ".score", true)) files.push_back(p);
+  ASSERT_GE(files.size(), 12u);
+  for (const auto& f : files) {
+    std::string text = read_file(f);
+    auto out = frontend::format_source(text, f.string());
+    ASSERT_TRUE(out.ok()) << f << ": " << out.error().str();
+    EXPECT_TRUE(*out == text) << f << " is not formatted: run scorec fmt -w "
+                              << f.lexically_relative(kRoot).string();
+  }
+}
+
 // Narrow and wide widths: still idempotent, same IR, every comment kept.
 TEST(FmtWidth, OtherWidthsKeepTheProperties) {
   auto files = valid_files();

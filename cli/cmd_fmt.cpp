@@ -4,6 +4,7 @@
 //   scorec fmt --check FILE   exit 1 and print a unified diff for each file that is not
 //                             formatted (0 when all are)
 //   scorec fmt -w FILE...     rewrite the files that are not formatted, in place
+//   --width N                 the line width (default 100)
 //
 // `-` reads standard input. A file with syntax errors is not formatted: its errors go
 // to standard error and the exit code is 1.
@@ -46,7 +47,7 @@ int fmt_files(const FmtArgs& a) {
       continue;
     }
     const std::string name = f == "-" ? "<stdin>" : f;
-    auto formatted = frontend::format_source(*text, name);
+    auto formatted = frontend::format_source(*text, name, a.width);
     if (!formatted) {
       std::cerr << formatted.error().str() << "\n";
       std::cerr << fmt::format("{}: not formatted: fix the errors first\n", name);

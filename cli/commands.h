@@ -9,6 +9,7 @@
 
 #include "frontend/compiler.h"
 #include "frontend/diagnostics.h"
+#include "frontend/formatter.h"
 #include "frontend/source.h"
 #include "ir/program.h"
 #include "runtime/engine/driver.h"
@@ -136,6 +137,7 @@ struct FmtArgs {
   std::vector<std::string> files;
   bool check = false;
   bool write = false;
+  size_t width = frontend::kFormatMaxWidth;
 };
 int fmt_files(const FmtArgs& a);
 

@@ -118,6 +118,8 @@ int main(int argc, char** argv) {
   fmt_cmd->add_option("files", fmt_args.files, "Rules files; - for standard input")->required();
   fmt_cmd->add_flag("--check", fmt_args.check, "Print a diff for each file that is not formatted; exit 1 if any");
   fmt_cmd->add_flag("-w,--write", fmt_args.write, "Rewrite the files that are not formatted, in place");
+  fmt_cmd->add_option("--width", fmt_args.width, "The line width to keep to (default 100)")
+      ->check(CLI::Range(size_t{20}, size_t{1000}));
 
   TestArgs test_args;
   auto* test_cmd = app.add_subcommand("test", "Run the test blocks of rules files (exit 0 all pass, 1 a failure or an error)");

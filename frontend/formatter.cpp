@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <optional>
 #include <sstream>
 
 #include <antlr4-runtime.h>
@@ -11,6 +12,7 @@
 #include "ScoreParser.h"
 #include "frontend/parse_tree.h"
 #include "frontend/diagnostics.h"
+#include "frontend/format_columns.h"
 #include "frontend/parser.h"
 
 namespace scorec::frontend {
@@ -22,8 +24,6 @@ using grammar::ScoreParser;
 
 constexpr size_t kIndent = 2;        // per `{ }` level
 constexpr size_t kContinuation = 4;  // a construct broken by a comment goes on this much deeper
-constexpr size_t kAlignMaxHead = 60;   // longer rule heads are not aligned
-constexpr size_t kAlignMaxWeight = 8;  // longer weights do not align the modifiers
 
 bool is_comment(const Token* t) {
   return t->getType() == ScoreLexer::LINE_COMMENT || t->getType() == ScoreLexer::BLOCK_COMMENT;
@@ -60,8 +60,8 @@ class Formatter;
 // source order; the comments between two emitted tokens are printed where they were:
 // a block comment on the same line stays inline, a line comment ends the line (the
 // construct continues on the next line, indented by kContinuation), a comment on a
-// line of its own gets a line of its own. `mark` records where the weight and the
-// modifiers of a rule start, for alignment.
+// line of its own gets a line of its own. `mark` records where the aligned part of an
+// event declaration or a `{ }` item starts (Cols::Pairs).
 class Writer {
  public:
   Writer(Formatter& f, size_t indent) : f_(&f), indent_(indent) {}
@@ -69,7 +69,7 @@ class Writer {
   void tok(Token* t, bool space);
   void skip(Token* t);  // a token left out of the output (a trailing comma)
   void text(const std::string& s, bool space);
-  void mark(int i) { marks[i] = buf.size(); }
+  void mark() { mark_at = buf.size(); }
   // `{ entries }` as a block of lines, one entry each, indented one level deeper.
   struct Entry;
   void block(Token* open, std::vector<Entry> entries, Token* close, bool open_done = false);
@@ -84,11 +84,12 @@ class Writer {
     Token* last = nullptr;
     Kind kind = Kind::Other;
     std::function<void(Writer&)> render;
+    std::function<Cols()> cols;  // rules, consts and segments, used when comment-free
   };
 
   std::string buf;
   bool multiline = false;
-  size_t marks[2] = {std::string::npos, std::string::npos};
+  size_t mark_at = std::string::npos;
 
  private:
   void flush(Token* upto);
@@ -115,7 +116,7 @@ class Writer {
 
 class Formatter {
  public:
-  Formatter(antlr4::CommonTokenStream& tokens) {
+  Formatter(antlr4::CommonTokenStream& tokens, size_t width) : width_(width) {
     for (auto* t : tokens.getTokens()) {
       toks_.push_back(t);
       if (is_comment(t)) ++total_comments_;
@@ -149,6 +150,23 @@ class Formatter {
       else if (item->testDecl()) e.kind = Kind::Test;
       else e.kind = Kind::Segment;
       e.render = [this, item](Writer& w) { decl(w, item); };
+      if (auto* c = item->constDecl()) {
+        e.cols = [c] {
+          Cols x;
+          x.group = Cols::Consts;
+          x.head = "const " + c->IDENT()->getText();
+          x.cond = c->expr();
+          return x;
+        };
+      } else if (auto* c = item->segmentDecl()) {
+        e.cols = [c] {
+          Cols x;
+          x.group = Cols::Segments;
+          x.head = "segment " + c->IDENT()->getText();
+          x.cond = c->expr();
+          return x;
+        };
+      }
       entries.push_back(std::move(e));
     }
     Block b = layout(std::move(entries), nullptr, toks_.back(), 0, true);
@@ -173,7 +191,7 @@ class Formatter {
     } else if (auto* c = item->eventDecl()) {
       w.tok(c->EVENT()->getSymbol(), false);
       w.tok(c->IDENT()->getSymbol(), true);
-      w.mark(0);
+      w.mark();
       fields(w, c, c->fieldList());
     } else if (auto* c = item->profileDecl()) {
       w.tok(c->PROFILE()->getSymbol(), false);
@@ -181,13 +199,11 @@ class Formatter {
     } else if (auto* c = item->constDecl()) {
       w.tok(c->CONST()->getSymbol(), false);
       w.tok(c->IDENT()->getSymbol(), true);
-      w.mark(0);
       w.tok(terminal(c, "="), true);
       expr(w, c->expr(), true);
     } else if (auto* c = item->segmentDecl()) {
       w.tok(c->SEGMENT()->getSymbol(), false);
       w.tok(c->IDENT()->getSymbol(), true);
-      w.mark(0);
       w.tok(terminal(c, "="), true);
       expr(w, c->expr(), true);
     } else if (auto* c = item->scoreDecl()) {
@@ -273,6 +289,7 @@ class Formatter {
                   auto* tf = static_cast<ScoreParser::TestFieldContext*>(f);
                   x.tok(tf->IDENT()->getSymbol(), space);
                   x.tok(terminal(tf, ":"), false);
+                  if (!space) x.mark();  // on a line of its own: the value is aligned
                   expr(x, tf->expr(), true);
                 });
   }
@@ -297,6 +314,7 @@ class Formatter {
   void field(Writer& w, ScoreParser::FieldContext* f, bool space) {
     w.tok(f->IDENT()->getSymbol(), space);
     w.tok(terminal(f, ":"), false);
+    if (!space) w.mark();  // an item on a line of its own: its type is aligned
     auto* t = f->typeRef();
     auto ids = t->IDENT();
     w.tok(ids[0]->getSymbol(), true);
@@ -334,7 +352,7 @@ class Formatter {
         }
       }
       trial.tok(close, true);
-      if (trial.col() <= kFormatMaxWidth) {
+      if (trial.col() <= width_) {
         w = std::move(trial);
         return;
       }
@@ -382,12 +400,15 @@ class Formatter {
         w.tok(c->IDENT()->getSymbol(), true);
         rule_rest(w, c->WHEN(), c->expr(), c->weight());
         auto mods = c->modifier();
-        if (!mods.empty()) w.mark(1);
         for (auto* m : mods) modifier(w, m);
+      };
+      e.cols = [this, c] {
+        return rule_cols("on " + c->IDENT()->getText(), c->WHEN(), c->expr(), c->weight(), c->modifier());
       };
     } else if (auto* c = dynamic_cast<ScoreParser::WhenRuleContext*>(it)) {
       e.kind = Kind::Rule;
       e.render = [this, c](Writer& w) { rule_rest(w, c->WHEN(), c->expr(), c->weight()); };
+      e.cols = [this, c] { return rule_cols("", c->WHEN(), c->expr(), c->weight(), {}); };
     } else if (auto* c = dynamic_cast<ScoreParser::ScaleItemContext*>(it)) {
       e.render = [this, c](Writer& w) {
         w.tok(c->SCALE()->getSymbol(), false);
@@ -416,6 +437,7 @@ class Formatter {
     if (auto* c = dynamic_cast<ScoreParser::GradeWhenContext*>(it)) {
       e.kind = Kind::Rule;
       e.render = [this, c](Writer& w) { rule_rest(w, c->WHEN(), c->expr(), c->weight()); };
+      e.cols = [this, c] { return rule_cols("", c->WHEN(), c->expr(), c->weight(), {}); };
     } else if (auto* c = dynamic_cast<ScoreParser::GradeLettersContext*>(it)) {
       e.render = [this, c](Writer& w) {
         w.tok(c->LETTERS()->getSymbol(), false);
@@ -435,6 +457,7 @@ class Formatter {
   void tier(Writer& w, ScoreParser::TierContext* t, bool space) {
     w.tok(t->IDENT()->getSymbol(), space);
     auto es = t->expr();
+    if (!space && !es.empty()) w.mark();  // on a line of its own: the bound is aligned
     if (es.size() == 1) {
       w.tok(terminal(t, ">="), true);
       expr(w, es[0], true);
@@ -445,10 +468,10 @@ class Formatter {
     }
   }
 
-  // `[when COND] WEIGHT` of a rule. After a condition the weight is usually inside the
+  // `[when COND] WEIGHT` of a rule with a comment inside (the others are laid out by
+  // rule_lines from rule_cols). After a condition the weight is usually inside the
   // condition's expression (the grammar's expression rule is greedy); it is found the
-  // way the parser finds it (parser.cpp, split_weight), so the alignment puts the same
-  // weight in the weight column.
+  // way the parser finds it (parser.cpp, split_weight), so it gets a weight's spacing.
   void rule_rest(Writer& w, antlr4::tree::TerminalNode* when, ScoreParser::ExprContext* cond,
                  ScoreParser::WeightContext* weight) {
     if (when) {
@@ -458,10 +481,42 @@ class Formatter {
       split_ = nullptr;
     }
     if (weight) {
-      w.mark(0);
       w.tok(weight->sign, true);
       expr(w, weight->expr(), !attached(weight->expr()));
     }
+  }
+
+  // A rule's parts for the column layout: `head` is `on x` or "" (a `when` rule).
+  Cols rule_cols(std::string head, antlr4::tree::TerminalNode* when, ScoreParser::ExprContext* cond,
+                 ScoreParser::WeightContext* weight, const std::vector<ScoreParser::ModifierContext*>& mods) {
+    Cols x;
+    x.group = head.empty() ? Cols::WhenRules : Cols::OnRules;
+    x.head = when ? (head.empty() ? "when" : head + " when") : head;
+    x.cond = when ? cond : nullptr;
+    if (weight) {
+      x.sign = weight->sign->getText();
+      x.weight = weight->expr();
+    } else if (auto* split = when ? find_split(cond) : nullptr) {
+      x.cut = split;
+      for (auto* ch : split->children) {
+        if (auto* t = dynamic_cast<antlr4::tree::TerminalNode*>(ch)) x.sign = t->getText();
+        else if (auto* sub = dynamic_cast<ScoreParser::ExprContext*>(ch)) x.weight = sub;
+      }
+    }
+    if (x.weight) x.attached = attached(x.weight);
+    Writer w(*this, 0);
+    for (auto* m : mods) modifier(w, m);
+    x.mods = w.buf;
+    return x;
+  }
+
+  // `e` on one line; `cut` stands for its left operand only.
+  std::string flat(ScoreParser::ExprContext* e, ScoreParser::ExprContext* cut = nullptr) {
+    Writer w(*this, 0);
+    cut_ = cut;
+    expr(w, e, false);
+    cut_ = nullptr;
+    return w.buf;
   }
 
   static ScoreParser::ExprContext* find_split(ScoreParser::ExprContext* x) {
@@ -510,6 +565,10 @@ class Formatter {
   // a unary minus, `f(a, b)`, `a.b`.
 
   void expr(Writer& w, ScoreParser::ExprContext* e, bool space) {
+    if (e == cut_) {
+      for (auto* ch : e->children)
+        if (auto* sub = dynamic_cast<ScoreParser::ExprContext*>(ch)) return expr(w, sub, space);
+    }
     if (auto* p = dynamic_cast<ScoreParser::PrimaryExprContext*>(e)) return primary(w, p->primary(), space);
     if (auto* n = dynamic_cast<ScoreParser::NegExprContext*>(e)) {
       w.tok(n->getStart(), space);
@@ -531,7 +590,6 @@ class Formatter {
         else expr(w, sub, first ? space : true);
         first = false;
       } else if (auto* t = dynamic_cast<antlr4::tree::TerminalNode*>(ch)) {
-        if (split_here) w.mark(0);
         w.tok(t->getSymbol(), true);
       }
     }
@@ -577,6 +635,8 @@ class Formatter {
   std::vector<Token*> toks_;
   size_t total_comments_ = 0, emitted_comments_ = 0;
   ScoreParser::ExprContext* split_ = nullptr;
+  ScoreParser::ExprContext* cut_ = nullptr;
+  size_t width_;
 };
 
 // ----- Writer ---------------------------------------------------------------------
@@ -644,13 +704,10 @@ struct Laid {
   bool blank_before = false;
   Kind kind = Kind::Other;
   std::string text;  // the rendered entry, without the first line's indentation
-  bool multiline = false;
-  std::string head, weight, mods;  // split at the marks (rules, events, consts, segments)
-  bool alignable = false;
+  bool multiline = false;  // the Writer broke it (a `{ }` block, a comment inside)
+  std::optional<Cols> cols;  // laid out in columns with its neighbours (format_columns.h)
   std::vector<std::string> trailing;
 };
-
-bool aligned_kind(Kind k) { return k == Kind::Rule || k == Kind::Event || k == Kind::Const || k == Kind::Segment; }
 
 Formatter::Block Formatter::layout(std::vector<Writer::Entry> entries, Token* open, Token* close, size_t indent,
                                    bool top) {
@@ -690,12 +747,17 @@ Formatter::Block Formatter::layout(std::vector<Writer::Entry> entries, Token* op
     e.render(w);
     l.text = w.buf;
     l.multiline = w.multiline;
-    if (!l.multiline && aligned_kind(e.kind) && w.marks[0] != std::string::npos) {
-      size_t m0 = w.marks[0], m1 = w.marks[1] == std::string::npos ? w.buf.size() : w.marks[1];
-      l.head = trim(w.buf.substr(0, m0));
-      l.weight = trim(w.buf.substr(m0, m1 - m0));
-      l.mods = trim(w.buf.substr(m1));
-      l.alignable = true;
+    if (!l.multiline && !has_comments(e.first, e.last)) {
+      if (e.cols) {
+        l.cols = e.cols();
+      } else if (e.kind == Kind::Event || e.kind == Kind::Item) {
+        // `event x` | `{ ... }`, `name:` | `type,`, `tier` | `>= 8,`: split at the mark.
+        Cols c;
+        size_t m = w.mark_at == std::string::npos ? w.buf.size() : w.mark_at;
+        c.head = trim(w.buf.substr(0, m));
+        c.rest = trim(w.buf.substr(m));
+        l.cols = c;
+      }
     }
     laid.push_back(std::move(l));
     prev = e.last;
@@ -720,53 +782,60 @@ Formatter::Block Formatter::layout(std::vector<Writer::Entry> entries, Token* op
     }
   }
 
-  // Alignment groups: consecutive single-line entries of one aligned kind, with no
-  // blank line between them (comments on lines of their own do not break a group).
+  // Column groups: consecutive entries of one group (format_columns.h), with no blank
+  // line between them; a block's rules align across blank lines too. Comments on
+  // lines of their own do not end a group.
+  ColumnContext cx{indent, width_, [this](ScoreParser::ExprContext* e, ScoreParser::ExprContext* cut) {
+                     return flat(e, cut);
+                   }};
   std::vector<std::string> lines(laid.size());
   for (size_t i = 0; i < laid.size();) {
     size_t j = i + 1;
-    if (laid[i].alignable) {
-      while (j < laid.size() && laid[j].alignable && laid[j].kind == laid[i].kind && !laid[j].blank_before &&
-             std::none_of(laid[j].leading.begin(), laid[j].leading.end(),
-                          [](const Laid::Comment& c) { return c.blank_before; }))
-        ++j;
-      // A very long head or weight is not aligned, so it does not push the others far
-      // to the right: it is followed by one space.
-      size_t head_w = 0, weight_w = 0;
-      for (size_t k = i; k < j; ++k) {
-        if (laid[k].head.size() <= kAlignMaxHead) head_w = std::max(head_w, laid[k].head.size());
-        if (!laid[k].mods.empty() && laid[k].weight.size() <= kAlignMaxWeight)
-          weight_w = std::max(weight_w, laid[k].weight.size());
-      }
-      auto pad = [](const std::string& s, size_t w) { return s + spaces(w > s.size() ? w - s.size() : 0); };
-      for (size_t k = i; k < j; ++k) {
-        const Laid& l = laid[k];
-        std::string s = pad(l.head, head_w) + " ";
-        if (l.mods.empty()) s += l.weight;
-        else s += pad(l.weight, weight_w) + " " + l.mods;
-        lines[k] = s;
-      }
-    } else {
+    if (!laid[i].cols) {
       lines[i] = laid[i].text;
+      i = j;
+      continue;
     }
+    auto g = laid[i].cols->group;
+    bool rules = g == Cols::OnRules || g == Cols::WhenRules;
+    auto blank = [&](const Laid& l) {
+      return l.blank_before ||
+             std::any_of(l.leading.begin(), l.leading.end(), [](const Laid::Comment& c) { return c.blank_before; });
+    };
+    while (j < laid.size() && laid[j].cols && laid[j].cols->group == g && (rules || !blank(laid[j]))) ++j;
+    std::vector<const Cols*> group;
+    for (size_t k = i; k < j; ++k) group.push_back(&*laid[k].cols);
+    auto texts = rules ? rule_lines(group, cx)
+                 : g == Cols::Pairs ? pair_lines(group, cx)
+                                    : assign_lines(group, cx);
+    for (size_t k = i; k < j; ++k) lines[k] = texts[k - i];
     i = j;
   }
 
-  // Trailing comments: two spaces after the code, aligned over consecutive single-line
-  // entries that all have one.
+  // Trailing comments: aligned over a run of consecutive one-line entries (no blank
+  // line, comment line or multi-line entry between them; lines without a comment do
+  // not end it), in a column that keeps them within the width when it can
+  // (comment_columns).
+  auto one_line = [&](size_t k) { return lines[k].find('\n') == std::string::npos; };
+  auto comment_width = [&](size_t k) {
+    size_t n = laid[k].trailing.size() - 1;
+    for (const auto& t : laid[k].trailing) n += t.size();
+    return n;
+  };
   std::vector<size_t> comment_col(laid.size(), 0);
   for (size_t i = 0; i < laid.size();) {
-    if (laid[i].trailing.empty() || laid[i].multiline) {
-      ++i;
-      continue;
-    }
     size_t j = i + 1;
-    while (j < laid.size() && !laid[j].trailing.empty() && !laid[j].multiline && !laid[j].blank_before &&
-           laid[j].leading.empty())
-      ++j;
-    size_t col = 0;
-    for (size_t k = i; k < j; ++k) col = std::max(col, lines[k].size());
-    for (size_t k = i; k < j; ++k) comment_col[k] = col + 2;
+    if (one_line(i))
+      while (j < laid.size() && one_line(j) && !laid[j].blank_before && laid[j].leading.empty()) ++j;
+    std::vector<size_t> code, comment, which;
+    for (size_t k = i; k < j; ++k) {
+      if (laid[k].trailing.empty() || !one_line(k)) continue;
+      code.push_back(indent + lines[k].size());
+      comment.push_back(comment_width(k));
+      which.push_back(k);
+    }
+    auto cols = comment_columns(code, comment, width_);
+    for (size_t n = 0; n < which.size(); ++n) comment_col[which[n]] = cols[n] - indent;
     i = j;
   }
 
@@ -823,7 +892,7 @@ size_t count_comments(antlr4::CommonTokenStream& tokens) {
 
 }  // namespace
 
-Expected<std::string> format_source(const std::string& text, const std::string& name) {
+Expected<std::string> format_source(const std::string& text, const std::string& name, size_t width) {
   // Only a file that parses cleanly is formatted; the parser's diagnostics say why not.
   {
     SourceManager sources;
@@ -848,7 +917,7 @@ Expected<std::string> format_source(const std::string& text, const std::string& 
   ScoreParser::File_Context* tree = parse_file(parser, tokens, std::make_shared<antlr4::DefaultErrorStrategy>());
   if (parser.getNumberOfSyntaxErrors() > 0) return Error{"syntax error", name};
 
-  Formatter f(tokens);
+  Formatter f(tokens, width);
   std::string out = f.file(tree);
 
   // Never lose a comment or change a token: refuse rather than write a wrong file.

@@ -11,12 +11,13 @@
 
 namespace scorec::frontend {
 
-// Formats the rules in `text`; `name` is the file name diagnostics show. A file with
-// syntax errors is not formatted: the error's message holds the rendered diagnostics.
-Expected<std::string> format_source(const std::string& text, const std::string& name);
-
-// The widest a `{ a: string, b: number }` or `tiers { ... }` list may be, indentation
-// included, to stay on one line.
+// The line width `scorec fmt` keeps to by default (`--width` changes it).
 constexpr size_t kFormatMaxWidth = 100;
+
+// Formats the rules in `text`, keeping lines within `width` columns where the layout
+// allows; `name` is the file name diagnostics show. A file with syntax errors is not
+// formatted: the error's message holds the rendered diagnostics.
+Expected<std::string> format_source(const std::string& text, const std::string& name,
+                                    size_t width = kFormatMaxWidth);
 
 }  // namespace scorec::frontend

@@ -17,8 +17,8 @@ cat >"$tmp/clean.score" <<'RULES'
 event a { x: number }
 
 score s {
-  on a when x > 1 +2
-  on a            +1  // one
+  on a when x > 1  +2
+  on a             +1  // one
 }
 RULES
 cp "$tmp/messy.score" "$tmp/messy_orig.score"
@@ -36,7 +36,7 @@ grep -qxF -- "--- $tmp/messy.score" "$tmp/out" && ok || bad "diff lacks the --- 
 grep -qxF -- "+++ $tmp/messy.score (formatted)" "$tmp/out" && ok || bad "diff lacks the +++ header"
 grep -qxF -- "@@ -1,5 +1,6 @@" "$tmp/out" && ok || bad "diff lacks the hunk header"
 grep -qxF -- "-  on a when x>1 +2" "$tmp/out" && ok || bad "diff lacks the removed line"
-grep -qxF -- "+  on a when x > 1 +2" "$tmp/out" && ok || bad "diff lacks the added line"
+grep -qxF -- "+  on a when x > 1  +2" "$tmp/out" && ok || bad "diff lacks the added line"
 grep -qF "1 file not formatted" "$tmp/err" && ok || bad "--check summary missing"
 grep -qF "clean.score" "$tmp/out" && bad "--check printed a diff for a formatted file" || ok
 # The diff applies: patch turns the file into its formatted text.
@@ -57,6 +57,22 @@ expect "$(run "$scorec" fmt --check "$tmp/messy.score")" 0 "--check after -w"
 # Standard input.
 expect "$(run "$scorec" fmt - <"$tmp/messy_orig.score")" 0 "fmt -"
 expect "$(cat "$tmp/out")" "$(cat "$tmp/clean.score")" "fmt - output"
+
+# --width: a condition wider than the width breaks at `or`, the weight stays in its
+# column; the default is 100 columns; a width out of range is a usage error.
+cat >"$tmp/wide.score" <<'RULES'
+event a { x: number, y: number }
+
+score s {
+  on a when x > 100 or y > 100  +2
+  on a                          +1
+}
+RULES
+expect "$(run "$scorec" fmt --check "$tmp/wide.score")" 0 "--check at the default width"
+expect "$(run "$scorec" fmt --width 28 "$tmp/wide.score")" 0 "fmt --width 28"
+expect "$(sed -n 6,9p "$tmp/out")" "$(printf 'score s {\n  on a when x > 100\n            or y > 100\n        +2')" "--width 28 breaks at or"
+expect "$(run "$scorec" fmt --check --width 28 "$tmp/wide.score")" 1 "--check --width 28"
+expect "$(run "$scorec" fmt --width 5 "$tmp/wide.score")" 2 "--width out of range"
 
 # Syntax errors: not formatted, the diagnostics on stderr, exit 1, file untouched.
 printf 'score s {\n  on a 5\n}\n' >"$tmp/broken.score"

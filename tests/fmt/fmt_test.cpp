@@ -74,11 +74,12 @@ Lexed lex(const std::string& text) {
 }
 
 // Formats `text` and checks the three properties; returns the formatted text.
-std::string check_format(const std::string& text, const std::string& name) {
-  auto once = frontend::format_source(text, name);
+std::string check_format(const std::string& text, const std::string& name,
+                         size_t width = frontend::kFormatMaxWidth) {
+  auto once = frontend::format_source(text, name, width);
   EXPECT_TRUE(once.ok()) << name << ": " << (once.ok() ? "" : once.error().str());
   if (!once.ok()) return "";
-  auto twice = frontend::format_source(*once, name);
+  auto twice = frontend::format_source(*once, name, width);
   EXPECT_TRUE(twice.ok()) << name << " (formatted): " << (twice.ok() ? "" : twice.error().str());
   if (twice.ok()) EXPECT_EQ(*once, *twice) << name << ": formatting is not idempotent\n--- input:\n" << text;
   EXPECT_EQ(ir_without_labels(text, name), ir_without_labels(*once, name))
@@ -147,6 +148,35 @@ TEST(FmtIdempotence, ExamplesStdlibAndGoldenIrCases) {
   }
 }
 
+// Every rules file the project ships for users is formatted, so `scorec fmt --check`
+// in CI (README) passes on them: the examples, the standard library and the benchmark
+// rules. (Test inputs under tests/ are left as written.)
+TEST(FmtShipped, EveryShippedRulesFileIsFormatted) {
+  std::vector<fs::path> files = files_matching(kRoot / "examples", ".score", true);
+  for (auto& p : files_matching(kRoot / "stdlib", ".score", false)) files.push_back(p);
+  for (auto& p : files_matching(kRoot / "bench", ".score", true)) files.push_back(p);
+  ASSERT_GE(files.size(), 12u);
+  for (const auto& f : files) {
+    std::string text = read_file(f);
+    auto out = frontend::format_source(text, f.string());
+    ASSERT_TRUE(out.ok()) << f << ": " << out.error().str();
+    EXPECT_TRUE(*out == text) << f << " is not formatted: run scorec fmt -w "
+                              << f.lexically_relative(kRoot).string();
+  }
+}
+
+// Narrow and wide widths: still idempotent, same IR, every comment kept.
+TEST(FmtWidth, OtherWidthsKeepTheProperties) {
+  auto files = valid_files();
+  for (size_t width : {40, 60, 80, 160}) {
+    for (const auto& f : files) {
+      SCOPED_TRACE(f.string() + " width " + std::to_string(width));
+      check_format(read_file(f), f.string(), width);
+      if (::testing::Test::HasFailure()) return;
+    }
+  }
+}
+
 // ----- randomized rule sets ----------------------------------------------------------
 
 TEST(FmtRandom, GeneratedRuleSets) {
@@ -201,6 +231,137 @@ TEST(FmtRandom, RandomCommentsAnywhere) {
   }
 }
 
+// ----- layout: weights apart from the condition, wrapping, alignment -----------------
+
+// The usability issue's case: `when seconds >= min_read_seconds + min(seconds / 60, 3)`
+// must not read as one comparison. A weight that is a spaced expression goes on the
+// next line in the weight column (here set by `on login`); rules align across blank
+// and comment lines; a long condition that fits the width stays on its line and its
+// weight goes below; a lone spaced weight sits past the end of its condition.
+TEST(FmtLayout, WeightsStayApartFromTheCondition) {
+  const std::string in =
+      "event content_viewed { seconds: number, category: string }\n"
+      "event login { }\n"
+      "const min_read_seconds = 15\n"
+      "score s {\n"
+      "  on content_viewed when seconds >= min_read_seconds + min(seconds / 60, 3) cap 15 per 1d\n"
+      "\n"
+      "  // a comment line does not end the column\n"
+      "  on content_viewed when category in [\"tutorial\", \"case_study\"] and seconds >= min_read_seconds +1\n"
+      "  on login +1 limit 1 per 1d\n"
+      "  when count(content_viewed, 30d) >= 8 +5\n"
+      "  when count(login, 30d) > 0 + count(login, 30d)\n"
+      "}\n";
+  const std::string want =
+      "event content_viewed { seconds: number, category: string }\n"
+      "event login          { }\n"
+      "\n"
+      "const min_read_seconds = 15\n"
+      "\n"
+      "score s {\n"
+      "  on content_viewed when seconds >= min_read_seconds\n"
+      "            + min(seconds / 60, 3)  cap 15 per 1d\n"
+      "\n"
+      "  // a comment line does not end the column\n"
+      "  on content_viewed when category in [\"tutorial\", \"case_study\"] and seconds >= min_read_seconds\n"
+      "            +1\n"
+      "  on login  +1  limit 1 per 1d\n"
+      "  when count(content_viewed, 30d) >= 8  +5\n"
+      "  when count(login, 30d) > 0\n"
+      "                                        + count(login, 30d)\n"
+      "}\n";
+  EXPECT_EQ(check_format(in, "weights.score"), want);
+}
+
+// Past the width: `or` / `and` chains take one operand a line under the first, a list
+// fills lines after its commas, and a weight goes on the condition's last line when it
+// ends before the weight column. Trailing comments too long for the width are not
+// aligned.
+TEST(FmtLayout, LongConditionsAndListsWrapAtTheWidth) {
+  const std::string in =
+      "profile { title: string, size: number }\n"
+      "grade fit {\n"
+      "  when lower(title) in [\"ceo\", \"cto\", \"cfo\"] or starts_with(lower(title), \"vp \") +20\n"
+      "  when size > 10 and size <= 50 and has(title) +5\n"
+      "  when size > 50 +10 // big\n"
+      "}\n"
+      "segment lead = fit == \"A\" and size > 100 and lower(title) not in [\"intern\", \"student\", \"trainee\"]\n";
+  const std::string want =
+      "profile { title: string, size: number }\n"
+      "\n"
+      "grade fit {\n"
+      "  when lower(title) in [\"ceo\", \"cto\", \"cfo\"]\n"
+      "       or starts_with(lower(title), \"vp \")      +20\n"
+      "  when size > 10 and size <= 50 and has(title)  +5\n"
+      "  when size > 50                                +10  // big\n"
+      "}\n"
+      "\n"
+      "segment lead = fit == \"A\"\n"
+      "               and size > 100\n"
+      "               and lower(title) not in [\"intern\", \"student\",\n"
+      "                                        \"trainee\"]\n";
+  EXPECT_EQ(check_format(in, "wrap.score", 60), want);
+}
+
+// A comment column that would push a comment past the width is moved left: the line
+// that set it keeps its comment two spaces after it.
+TEST(FmtLayout, TrailingCommentsStayWithinTheWidth) {
+  const std::string in =
+      "event e { s: number }\n"
+      "score s { on e +1 }\n"
+      "test \"t\" {\n"
+      "  expect s == 1 // a comment that is long, long, long\n"
+      "  expect s == 2\n"
+      "  expect s.tier == a_very_long_tier_name_here // short\n"
+      "  expect s.raw == 1 // aligned\n"
+      "}\n";
+  const std::string want =
+      "event e { s: number }\n"
+      "\n"
+      "score s {\n"
+      "  on e  +1\n"
+      "}\n"
+      "\n"
+      "test \"t\" {\n"
+      "  expect s == 1      // a comment that is long, long, long\n"
+      "  expect s == 2\n"
+      "  expect s.tier == a_very_long_tier_name_here  // short\n"
+      "  expect s.raw == 1  // aligned\n"
+      "}\n";
+  EXPECT_EQ(check_format(in, "comments_width.score", 60), want);
+}
+
+// Fields of a `{ }` list one a line, tier bounds and consecutive `=` line up.
+TEST(FmtLayout, FieldsTiersAndConstsAlign) {
+  const std::string in =
+      "event signup { source: string, // where from\n campaign_name: string }\n"
+      "const a = 1\nconst longer_name = 2\n"
+      "score s { on signup +1\n tiers { platinum >= 100, gold >= 50, silver >= 25, bronze >= 10, copper >= 5, tin >= 2, "
+      "nothing_at_all_so_far } }\n";
+  const std::string want =
+      "event signup {\n"
+      "  source:        string,  // where from\n"
+      "  campaign_name: string,\n"
+      "}\n"
+      "\n"
+      "const a           = 1\n"
+      "const longer_name = 2\n"
+      "\n"
+      "score s {\n"
+      "  on signup  +1\n"
+      "  tiers {\n"
+      "    platinum >= 100,\n"
+      "    gold     >= 50,\n"
+      "    silver   >= 25,\n"
+      "    bronze   >= 10,\n"
+      "    copper   >= 5,\n"
+      "    tin      >= 2,\n"
+      "    nothing_at_all_so_far,\n"
+      "  }\n"
+      "}\n";
+  EXPECT_EQ(check_format(in, "align.score", 80), want);
+}
+
 // ----- comments and errors -----------------------------------------------------------
 
 TEST(FmtComments, KeptWhereTheyWere) {
@@ -220,7 +381,7 @@ TEST(FmtComments, KeptWhereTheyWere) {
       "event a { x: number }  // after a\n"
       "\n"
       "score s {  // on the brace\n"
-      "  on a +1\n"
+      "  on a  +1\n"
       "  // before b\n"
       "\n"
       "  on a when x > 1 /* inline */ +2  # hash\n"
@@ -244,7 +405,7 @@ TEST(FmtComments, LineCommentInsideARuleBreaksTheLine) {
       "score s {\n"
       "  on a when x > 1  // why\n"
       "      and x < 5 +2\n"
-      "  on a +1\n"
+      "  on a  +1\n"
       "}\n";
   EXPECT_EQ(check_format(in, "break.score"), want);
 }
@@ -253,7 +414,7 @@ TEST(FmtComments, CommentInsideBracesMakesOnePerLine) {
   const std::string in = "profile { plan: string, // the plan\n signed_up: timestamp }\n";
   const std::string want =
       "profile {\n"
-      "  plan: string,  // the plan\n"
+      "  plan:      string,  // the plan\n"
       "  signed_up: timestamp,\n"
       "}\n";
   EXPECT_EQ(check_format(in, "profile.score"), want);

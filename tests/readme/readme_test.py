@@ -67,9 +67,9 @@ def make_repo(root, rules):
     os.makedirs(os.path.join(root, "data"))
     open(os.path.join(root, "rules", "engagement.score"), "w").write(rules)
     open(os.path.join(root, "data", "events.ndjson"), "w").write(
-        '{"user": "ana", "event": "email_click", "time": "2024-03-01T10:00:00Z", "campaign": "spring", "url": "/a"}\n'
-        '{"user": "ben", "event": "email_open", "time": "2024-03-01T11:00:00Z", "campaign": "spring"}\n'
-        '{"user": "ben", "event": "login", "time": "2024-03-01T12:00:00Z"}\n')
+        '{"user_id": "ana", "event": "email_click", "timestamp": "2024-03-01T10:00:00Z", "campaign": "spring", "url": "/a"}\n'
+        '{"user_id": "ben", "event": "email_open", "timestamp": "2024-03-01T11:00:00Z", "campaign": "spring"}\n'
+        '{"user_id": "ben", "event": "login", "timestamp": "2024-03-01T12:00:00Z"}\n')
     open(os.path.join(root, "data", "profiles.csv"), "w").write(
         "user_id,plan,signed_up\nana,paid,2024-01-01T00:00:00Z\nben,free,2024-02-20T00:00:00Z\n")
     git(root, "init", "-q", "-b", "main")
@@ -111,7 +111,7 @@ with tempfile.TemporaryDirectory() as tmp:
     # Rules with a warning (W050: a weight beyond the scale): the SARIF file still holds
     # the finding for code scanning, and the --werror gate fails the job.
     root = os.path.join(tmp, "warning")
-    make_repo(root, rules + "\nscore loud {\n  on login +500\n  scale linear 0..100 to 1..10\n}\n")
+    make_repo(root, rules + "\nscore loud {\n  on login  +500\n  scale linear 0..100 to 1..10\n}\n")
     done = run_workflow(root, steps)
     sarif = os.path.join(root, "scorec.sarif")
     check(os.path.exists(sarif), "scorec.sarif is written when there are findings")

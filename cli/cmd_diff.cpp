@@ -68,6 +68,11 @@ int diff(const DiffArgs& a) {
     std::cerr << labelled(runtime::format_summary(old_run->summary, *old_program), "old");
     std::cerr << labelled(runtime::format_summary(new_run->summary, *new_program), "new");
   }
+  if (a.max_tier_changes) {
+    auto violations = report::tier_change_violations(d, *a.max_tier_changes);
+    for (const auto& v : violations) std::cerr << "gate: " << v << "\n";
+    if (!violations.empty()) return 1;
+  }
   return 0;
 }
 

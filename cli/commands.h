@@ -109,6 +109,7 @@ struct DiffArgs : InputArgs {
   std::string new_rules;
   std::string format = "text";
   std::optional<std::string> output;
+  std::optional<double> max_tier_changes;  // percent: exit 1 when more users change tier
 };
 int diff(const DiffArgs& a);
 

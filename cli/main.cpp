@@ -104,6 +104,10 @@ int main(int argc, char** argv) {
   add_input_options(diff_cmd, diff_args, false);
   diff_cmd->add_option("--format,-f", diff_args.format, "text (Markdown tables) or json")->check(CLI::IsMember({"text", "json"}));
   diff_cmd->add_option("--output,-o", diff_args.output, "Output file (default: standard output)");
+  diff_cmd->add_option("--max-tier-changes", diff_args.max_tier_changes,
+                       "A gate for CI: exit 1 (after writing the report) when more than this percentage of users "
+                       "change tier in any score, or letter in any grade")
+      ->check(CLI::Range(0.0, 100.0));
 
   ExplainArgs explain_args;
   auto* explain_cmd = app.add_subcommand("explain", "Show how each score of one user is computed, line by line");

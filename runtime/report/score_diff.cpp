@@ -6,6 +6,10 @@
 #include <set>
 #include <unordered_map>
 
+#include <fmt/format.h>
+
+#include "support/text.h"
+
 namespace scorec::report {
 namespace {
 
@@ -257,6 +261,21 @@ Diff diff_results(const ResultTable& ot, const RulesMeta& om, const ResultTable&
     if (std::find(om.segments.begin(), om.segments.end(), s) == om.segments.end())
       d.segments_added.push_back({s, members(find_column(nt, s, ColumnKind::Bool), false)});
   return d;
+}
+
+std::vector<std::string> tier_change_violations(const Diff& d, double max_percent) {
+  std::vector<std::string> out;
+  if (d.users_matched == 0) return out;
+  auto check = [&](const char* kind, const char* label, const std::string& name, size_t changed) {
+    double percent = 100.0 * static_cast<double>(changed) / static_cast<double>(d.users_matched);
+    if (percent > max_percent)
+      out.push_back(fmt::format("{} of {} users ({:.1f}%) changed {} of {} '{}', more than --max-tier-changes {}%",
+                                changed, d.users_matched, percent, label, kind, name, format_number(max_percent)));
+  };
+  for (const auto& s : d.scores)
+    if (s.tiers) check("score", "tier", s.name, s.tiers->changed);
+  for (const auto& g : d.grades) check("grade", "letter", g.name, g.letters.changed);
+  return out;
 }
 
 }  // namespace scorec::report

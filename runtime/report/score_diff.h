@@ -114,4 +114,9 @@ Diff diff_results(const runtime::ResultTable& old_table, const RulesMeta& old_me
                   const runtime::ResultTable& new_table, const RulesMeta& new_meta,
                   const DiffOptions& options = {});
 
+// The gate of `scorec diff --max-tier-changes PCT`: one sentence for each score (tier)
+// and grade (letter) whose share of changed users, among the users in both runs, is
+// above `max_percent`; empty when the change stays within it.
+std::vector<std::string> tier_change_violations(const Diff& d, double max_percent);
+
 }  // namespace scorec::report

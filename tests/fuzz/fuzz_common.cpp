@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -68,6 +69,22 @@ bool known_bug_invalid_utf8(std::string_view text) {
     static constexpr uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
     if (cp < kMin[n] || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) return true;
     i += n;
+  }
+  return false;
+}
+
+bool known_bug_huge_numbers(std::string_view text) {
+  size_t digits = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c >= '0' && c <= '9') {
+      if (++digits >= 16) return true;
+    } else {
+      if (digits > 0 && (c == 'e' || c == 'E') && i + 1 < text.size() &&
+          (std::isdigit(static_cast<unsigned char>(text[i + 1])) || text[i + 1] == '+'))
+        return true;
+      if (c != '.') digits = 0;
+    }
   }
   return false;
 }

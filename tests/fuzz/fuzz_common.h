@@ -32,6 +32,11 @@ void check(bool ok, const std::string& what);
 // other problems meanwhile.
 bool known_bug_invalid_utf8(std::string_view text);
 
+// TEMPORARY, remove when the fix for "float -> int UB for `limit 1e20` and scale
+// ranges" is merged: the rules target skips texts with a number of 16 digits or more,
+// or with an exponent.
+bool known_bug_huge_numbers(std::string_view text);
+
 // SCOREC_FUZZ_SEEDS=DIR asks a target's LLVMFuzzerInitialize to write the seeds it
 // generates (serialized programs, state payloads, ...) into DIR and exit: tools/fuzz.sh
 // builds the corpora this way. The folder, or empty when not asked.

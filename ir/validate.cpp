@@ -2,6 +2,8 @@
 
 #include <cmath>
 #include <optional>
+#include <string_view>
+#include <unordered_set>
 
 #include <fmt/format.h>
 
@@ -25,6 +27,7 @@ class Checker {
 
   Problem program() {
     if (auto pr = schema()) return pr;
+    if (auto pr = unique_strings()) return pr;
     for (size_t i = 0; i < p_.aggs.size(); ++i)
       if (auto pr = agg(p_.aggs[i])) return fmt::format("aggregate {}: {}", i, *pr);
     for (size_t i = 0; i < p_.rules.size(); ++i)
@@ -43,6 +46,15 @@ class Checker {
   }
 
  private:
+  // A run interns Program::strings in order and takes each one's index as its id; a
+  // repeated string would be interned once, leaving later ids past the end of the pool.
+  Problem unique_strings() {
+    std::unordered_set<std::string_view> seen;
+    for (size_t i = 0; i < p_.strings.size(); ++i)
+      if (!seen.insert(p_.strings[i]).second) return fmt::format("string {} ('{}') is repeated", i, p_.strings[i]);
+    return std::nullopt;
+  }
+
   Problem schema() {
     const auto& s = p_.schema;
     size_t props = 0;

@@ -169,5 +169,16 @@ TEST(Serialize, InconsistentIndicesAreRefused) {
   EXPECT_NE(back.error().message.find("score 99 out of range"), std::string::npos) << back.error().message;
 }
 
+// Found by fuzz_aot: a run interns the strings and takes their indices as ids, so a
+// repeated string left tier-name ids past the end of the run's pool (a wild read).
+TEST(Serialize, RepeatedStringsAreRefused) {
+  ir::Program p = campaign();
+  ASSERT_GE(p.strings.size(), 2u);
+  p.strings.push_back(p.strings[0]);
+  auto back = ir::deserialize_program(ir::serialize_program(p));
+  ASSERT_FALSE(back);
+  EXPECT_NE(back.error().message.find("is repeated"), std::string::npos) << back.error().message;
+}
+
 }  // namespace
 }  // namespace scorec

@@ -50,9 +50,8 @@ struct EngineRun {
   runtime::RunSummary summary;
 };
 
-EngineRun run_one(const ir::Program& program, const runtime::RunOptions& o, runtime::Engine& engine) {
+EngineRun as_run(Expected<runtime::RunOutput> out) {
   EngineRun r;
-  auto out = runtime::run_rules(program, o, engine);
   if (!out) {
     r.error = out.error().str();
     return r;
@@ -61,6 +60,10 @@ EngineRun run_one(const ir::Program& program, const runtime::RunOptions& o, runt
   r.table = std::move(out->table);
   r.summary = std::move(out->summary);
   return r;
+}
+
+EngineRun run_one(const ir::Program& program, const runtime::RunOptions& o, runtime::Engine& engine) {
+  return as_run(runtime::run_rules(program, o, engine));
 }
 
 std::string cell_text(const runtime::ResultColumn& c, size_t row) {
@@ -146,6 +149,13 @@ std::string render_table(const runtime::ResultTable& t) {
 }
 
 }  // namespace
+
+std::vector<std::string> diff_runs(const Expected<runtime::RunOutput>& interpreter,
+                                   const Expected<runtime::RunOutput>& jit, const ir::Program& program) {
+  std::vector<std::string> diffs;
+  compare_runs(as_run(interpreter), as_run(jit), program, diffs);
+  return diffs;
+}
 
 Comparison compare_engines(const Case& c, const std::string& dir, bool render) {
   Comparison out;

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "runtime/engine/driver.h"
+#include "support/expected.h"
 #include "tests/differential/case_gen.h"
 
 namespace scorec::difftest {
@@ -32,6 +34,12 @@ struct Comparison {
 // Writes the case's files into `dir` and compares the engines on them. With `render`,
 // the result also holds the interpreter's output table and summary as text.
 Comparison compare_engines(const Case& c, const std::string& dir, bool render = false);
+
+// The differences between the interpreter's and the JIT's runs over the same input
+// (empty: they agree): the run results (both ok, or the same error), every output
+// cell, and the summary counts. For runs compare_engines does not make (states).
+std::vector<std::string> diff_runs(const Expected<runtime::RunOutput>& interpreter,
+                                   const Expected<runtime::RunOutput>& jit, const ir::Program& program);
 
 // Delta debugging by lines: drops event lines, profile lines and rule lines while the
 // rules still compile and the engines still disagree (or the JIT still fails).

@@ -1,23 +1,14 @@
-// `scorec fmt` (frontend/formatter.h). Every check formats a file and asks:
-//   - idempotence: format(format(x)) == format(x);
-//   - meaning: the IR of format(x) equals the IR of x. The IR printer shows each event
-//     rule's label, which is the rule's source line (so it changes with the layout):
-//     labels are stripped before comparing (`rule 3 (engagement: on x +3) -> %0`
-//     becomes `rule 3 -> %0`); everything else in the IR is compared as printed;
-//   - comments: the comment texts of x and format(x) are the same, in the same order.
+// `scorec fmt` (frontend/formatter.h). Every check formats a file and asks for the
+// properties of format_checks.h: idempotence, the same IR, the same comments.
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
-#include <regex>
 #include <sstream>
 
-#include <antlr4-runtime.h>
-
-#include "ScoreLexer.h"
 #include "frontend/compiler.h"
 #include "frontend/formatter.h"
-#include "ir/printer.h"
+#include "tests/fmt/format_checks.h"
 #include "tests/differential/case_gen.h"
 #include "tests/differential/rng.h"
 
@@ -34,58 +25,18 @@ std::string read_file(const fs::path& p) {
   return s.str();
 }
 
-// The IR printed without rule labels, or the rendered errors.
-std::string ir_without_labels(const std::string& text, const std::string& name) {
-  frontend::SourceManager sources;
-  frontend::Diagnostics diags;
-  auto program = frontend::compile_string(text, name, sources, diags);
-  if (!program) return "ERRORS";  // the messages quote the source, which changed
-  static const std::regex label(R"(^(\s*rule \d+) \(.*\) (-> %\d+)$)");
-  std::istringstream in(ir::print_program(*program));
-  std::string out, line;
-  while (std::getline(in, line)) out += std::regex_replace(line, label, "$1 $2") + "\n";
-  return out;
-}
+using fmtcheck::ir_without_labels;
+using fmtcheck::lex;
+using fmtcheck::Lexed;
 
-struct Lexed {
-  std::vector<std::string> comments;  // comment texts, trailing blanks dropped
-  std::vector<std::pair<size_t, size_t>> tokens;  // [start, stop] of default tokens
-};
-
-Lexed lex(const std::string& text) {
-  antlr4::ANTLRInputStream input(text);
-  grammar::ScoreLexer lexer(&input);
-  lexer.removeErrorListeners();
-  antlr4::CommonTokenStream ts(&lexer);
-  ts.fill();
-  Lexed out;
-  for (auto* t : ts.getTokens()) {
-    if (t->getType() == antlr4::Token::EOF) continue;
-    if (t->getChannel() != antlr4::Token::DEFAULT_CHANNEL) {
-      std::string s = t->getText();
-      if (s.rfind("/*", 0) != 0)
-        while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.pop_back();
-      out.comments.push_back(s);
-    } else {
-      out.tokens.emplace_back(t->getStartIndex(), t->getStopIndex());
-    }
-  }
-  return out;
-}
-
-// Formats `text` and checks the three properties; returns the formatted text.
+// Formats `text` and checks the three properties (format_checks.h); returns the
+// formatted text.
 std::string check_format(const std::string& text, const std::string& name,
                          size_t width = frontend::kFormatMaxWidth) {
-  auto once = frontend::format_source(text, name, width);
-  EXPECT_TRUE(once.ok()) << name << ": " << (once.ok() ? "" : once.error().str());
-  if (!once.ok()) return "";
-  auto twice = frontend::format_source(*once, name, width);
-  EXPECT_TRUE(twice.ok()) << name << " (formatted): " << (twice.ok() ? "" : twice.error().str());
-  if (twice.ok()) EXPECT_EQ(*once, *twice) << name << ": formatting is not idempotent\n--- input:\n" << text;
-  EXPECT_EQ(ir_without_labels(text, name), ir_without_labels(*once, name))
-      << name << ": the IR changed\n--- input:\n" << text << "\n--- formatted:\n" << *once;
-  EXPECT_EQ(lex(text).comments, lex(*once).comments) << name << ": comments changed\n--- formatted:\n" << *once;
-  return *once;
+  auto r = fmtcheck::check_format_properties(text, name, width);
+  EXPECT_FALSE(r.error) << name << ": " << r.error.value_or("");
+  for (const auto& p : r.problems) ADD_FAILURE() << name << ": " << p;
+  return r.formatted;
 }
 
 std::vector<fs::path> files_matching(const fs::path& dir, const std::string& ext, bool recursive) {

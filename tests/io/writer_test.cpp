@@ -41,6 +41,16 @@ TEST(Writers, NdjsonGolden) {
             "\"spend total\":100}\n");
 }
 
+TEST(Writers, NdjsonNeverWritesSurrogatesOrOverlongs) {
+  ResultTable t;
+  t.user_ids = {"u"};
+  ResultColumn s{"s", ColumnKind::Text, {}, {"a\xED\xA0\x80" "b\xC0\xAF" "c\xF4\x90\x80\x80"}, {1}};
+  t.columns = {s};
+  std::ostringstream out;
+  write_ndjson(t, out);
+  EXPECT_EQ(out.str(), "{\"user_id\":\"u\",\"s\":\"a\\ufffd\\ufffd\\ufffdb\\ufffd\\ufffdc\\ufffd\\ufffd\\ufffd\\ufffd\"}\n");
+}
+
 TEST(Writers, EmptyTableWritesHeaderOnly) {
   ResultTable t;
   t.columns.push_back(ResultColumn{"score", ColumnKind::Number, {}, {}, {}});

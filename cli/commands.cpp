@@ -63,6 +63,10 @@ bool too_big_for_memory(const std::string& path) {
 }  // namespace
 
 std::optional<int> input_options(const InputArgs& a, runtime::RunOptions& o) {
+  if (a.events == "-" && a.profiles == "-") {
+    std::cerr << "error: only one of --events and --profiles can be standard input (-)\n";
+    return 2;
+  }
   o.events_path = a.events;
   o.profiles_path = a.profiles;
   o.skip_bad = a.skip_bad;

@@ -132,7 +132,8 @@ bool write_text(const std::optional<std::string>& path, const std::string& text)
   return true;
 }
 
-bool write_table(const runtime::ResultTable& table, const std::string& format, const std::optional<std::string>& path) {
+bool write_table(const runtime::ResultTable& table, const std::string& format, const std::optional<std::string>& path,
+                 bool csv_safe) {
   std::ofstream file;
   std::ostream* out = &std::cout;
   if (path) {
@@ -144,7 +145,7 @@ bool write_table(const runtime::ResultTable& table, const std::string& format, c
     out = &file;
   }
   if (format == "ndjson") runtime::write_ndjson(table, *out);
-  else runtime::write_csv(table, *out);
+  else runtime::write_csv(table, *out, {.guard_formulas = csv_safe});
   out->flush();
   if (!*out) {
     std::cerr << fmt::format("error: cannot write '{}'\n", path.value_or("standard output"));
@@ -241,7 +242,7 @@ int run(const RunArgs& a) {
 
   auto result = score_input(*program, o, a);
   if (!result) return 1;
-  if (!write_table(result->table, a.format, a.output)) return 1;
+  if (!write_table(result->table, a.format, a.output, a.csv_safe)) return 1;
   if (!a.quiet) std::cerr << runtime::format_summary(result->summary, *program);
   return 0;
 }

@@ -154,5 +154,12 @@ expect_out "a,3"
 expect_exit 2 "mapping from a device" -- "$scorec" run "$tmp/rules.score" --events "$tmp/ok.ndjson" --mapping /dev/zero
 expect_err "cannot read a mapping file from a device"
 
+# --csv-safe keeps ids that spreadsheets would run as formulas from being formulas.
+printf '%s\n' '{"user_id":"=cmd|'"'"' /C calc'"'"'!A0","event":"purchase","timestamp":"2024-03-01T11:00:00Z","amount":-3.5}' >"$tmp/formula.ndjson"
+expect_exit 0 "csv-safe" -- "$scorec" run "$tmp/rules.score" --events "$tmp/formula.ndjson" --csv-safe
+expect_out "'=cmd|' /C calc'!A0,-3.5"
+expect_exit 0 "csv default" -- "$scorec" run "$tmp/rules.score" --events "$tmp/formula.ndjson"
+expect_out "=cmd|' /C calc'!A0,-3.5"
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

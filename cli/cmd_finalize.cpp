@@ -26,7 +26,7 @@ int finalize(const FinalizeArgs& a) {
     std::cerr << "error: " << result.error().str() << "\n";
     return 1;
   }
-  if (!write_table(result->table, a.format, a.output)) return 1;
+  if (!write_table(result->table, a.format, a.output, a.csv_safe)) return 1;
   if (!a.quiet)
     std::cerr << fmt::format("summary: {} state{} combined: users {}, kept events re-applied {}, as of {}\n",
                              a.states.size(), a.states.size() == 1 ? "" : "s", result->summary.users,

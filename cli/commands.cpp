@@ -83,6 +83,10 @@ bool too_big_for_memory(const std::string& path) {
 }  // namespace
 
 std::optional<int> input_options(const InputArgs& a, runtime::RunOptions& o) {
+  if (a.events == "-" && a.profiles == "-") {
+    std::cerr << "error: only one of --events and --profiles can be standard input (-)\n";
+    return 2;
+  }
   o.events_path = a.events;
   o.profiles_path = a.profiles;
   o.skip_bad = a.skip_bad;
@@ -155,7 +159,8 @@ bool write_text(const std::optional<std::string>& path, const std::string& text)
   return true;
 }
 
-bool write_table(const runtime::ResultTable& table, const std::string& format, const std::optional<std::string>& path) {
+bool write_table(const runtime::ResultTable& table, const std::string& format, const std::optional<std::string>& path,
+                 bool csv_safe) {
   std::ofstream file;
   std::ostream* out = &std::cout;
   if (path && *path != "-") {
@@ -167,7 +172,7 @@ bool write_table(const runtime::ResultTable& table, const std::string& format, c
     out = &file;
   }
   if (format == "ndjson") runtime::write_ndjson(table, *out);
-  else runtime::write_csv(table, *out);
+  else runtime::write_csv(table, *out, {.guard_formulas = csv_safe});
   out->flush();
   if (!*out) {
     std::cerr << fmt::format("error: cannot write '{}'\n", path && *path != "-" ? *path : "standard output");
@@ -272,7 +277,7 @@ int run(const RunArgs& a) {
 
   auto result = score_input(*program, o, a);
   if (!result) return 1;
-  if (!write_table(result->table, a.format, a.output)) return 1;
+  if (!write_table(result->table, a.format, a.output, a.csv_safe)) return 1;
   if (!a.quiet) std::cerr << runtime::format_summary(result->summary, *program);
   return 0;
 }

@@ -64,6 +64,7 @@ struct RunArgs : InputArgs {
   std::string rules;
   std::string format = "csv";
   std::optional<std::string> output;
+  bool csv_safe = false;  // guard CSV text cells against formula injection
   bool stream = false;
   size_t chunk_events = 1 << 16;
   std::optional<std::string> state_in;
@@ -78,6 +79,7 @@ struct FinalizeArgs {
   std::vector<std::string> states;
   std::string format = "csv";
   std::optional<std::string> output;
+  bool csv_safe = false;
   std::optional<std::string> state_out;
   std::string engine = "jit";
   bool no_cache = false;
@@ -86,7 +88,8 @@ struct FinalizeArgs {
 int finalize(const FinalizeArgs& a);
 // Writes a result table as CSV or NDJSON to `path` (or standard output); false, after
 // saying so, when it cannot.
-bool write_table(const runtime::ResultTable& table, const std::string& format, const std::optional<std::string>& path);
+bool write_table(const runtime::ResultTable& table, const std::string& format, const std::optional<std::string>& path,
+                 bool csv_safe = false);
 
 // The input half of RunOptions from the arguments (files, --as-of, mappings,
 // --skip-bad). On a usage error it prints it and returns the exit code (2).

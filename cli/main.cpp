@@ -80,6 +80,7 @@ int main(int argc, char** argv) {
   add_input_options(run_cmd, run_args, true);
   run_cmd->add_option("--format,-f", run_args.format, "Output format")->check(CLI::IsMember({"csv", "ndjson"}));
   run_cmd->add_option("--output,-o", run_args.output, "Output file (default: standard output)");
+  run_cmd->add_flag("--csv-safe", run_args.csv_safe, "Prefix ' to CSV text cells starting with = + - @ so spreadsheets do not run them as formulas");
   run_cmd->add_flag("--stream", run_args.stream, "Read the events twice in chunks, in memory bounded by the number of users");
   run_cmd->add_option("--chunk-events", run_args.chunk_events, "Events per chunk when reading (default 65536)")->check(CLI::Range(1, 1 << 26));
   run_cmd->add_option("--state-in", run_args.state_in, "Continue from this state file (saved with --state-out)")->check(CLI::ExistingFile);
@@ -92,6 +93,7 @@ int main(int argc, char** argv) {
   finalize_cmd->add_option("states", finalize_args.states, "The state files of every partition (--state-out of each run)")->required()->check(CLI::ExistingFile);
   finalize_cmd->add_option("--format,-f", finalize_args.format, "Output format")->check(CLI::IsMember({"csv", "ndjson"}));
   finalize_cmd->add_option("--output,-o", finalize_args.output, "Output file (default: standard output)");
+  finalize_cmd->add_flag("--csv-safe", finalize_args.csv_safe, "Prefix ' to CSV text cells starting with = + - @ so spreadsheets do not run them as formulas");
   finalize_cmd->add_option("--state-out", finalize_args.state_out, "Also save the combined state here");
   finalize_cmd->add_option("--engine", finalize_args.engine, "jit (default) or interp")->check(CLI::IsMember({"jit", "interp"}));
   finalize_cmd->add_flag("--no-cache", finalize_args.no_cache, "Compile the rules afresh instead of using the compiled-code cache");

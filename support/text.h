@@ -22,7 +22,12 @@ std::optional<double> parse_number(std::string_view text);
 
 std::string_view trim(std::string_view s);
 
-// The length of the UTF-8 sequence starting at s[i], or 0 when it is not valid.
+// The length of the UTF-8 sequence starting at s[i], or 0 when it is not valid: a bad
+// or missing continuation byte, an overlong form, a surrogate (U+D800..DFFF, as CESU-8
+// writes them) or a code point above U+10FFFF.
 size_t utf8_sequence_length(std::string_view s, size_t i);
+
+// The offset of the first byte of `s` that does not start a valid UTF-8 sequence.
+std::optional<size_t> invalid_utf8_at(std::string_view s);
 
 }  // namespace scorec

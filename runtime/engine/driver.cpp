@@ -7,6 +7,7 @@
 
 #include "runtime/engine/finalize.h"
 #include "runtime/io/event_reader.h"
+#include "runtime/io/input_stream.h"
 #include "runtime/state/state_file.h"
 #include "support/time.h"
 
@@ -102,8 +103,12 @@ Expected<RunOutput> run_rules(const ir::Program& program, const RunOptions& o, E
     if (auto s = session.apply(all, false, o.events_path); !s) return s.error();
   } else {
     uint64_t profiles_in_events = 0;
-    if (!o.as_of && o.events_path == "-")
-      return Error{"streaming standard input needs --as-of: it cannot be read twice to find the latest event"};
+    // Without --as-of streaming reads the input twice; a pipe would give nothing the
+    // second time (everyone scored 0) and a FIFO would wait forever for a writer.
+    if (!o.as_of && !can_read_twice(o.events_path))
+      return Error{"--stream reads the events twice (first for the as-of time), but this input (standard input, "
+                   "a pipe or a FIFO) cannot be read twice; write it to a file, drop --stream, or pass --as-of",
+                   o.events_path == "-" ? std::string("<stdin>") : o.events_path};
     if (!o.as_of) {
       // First pass: the as-of time (and identify traits) only.
       Reading first(run, o, kFromEvents);
@@ -179,6 +184,10 @@ std::string format_summary(const RunSummary& s, const ir::Program& program) {
   if (s.partition.n > 1)
     out += fmt::format("summary: partition {}/{}: events and profile rows of other partitions skipped {}\n",
                        s.partition.k, s.partition.n, e.other_partition + s.profiles.other_partition);
+  // Input that holds nothing to score but is still reported: blank lines, and ids that
+  // became another user's by losing their edge spaces.
+  uint64_t blank = e.blank_lines + s.profiles.blank_lines, trimmed = e.trimmed_ids + s.profiles.trimmed_ids;
+  if (blank > 0 || trimmed > 0) out += fmt::format("summary: blank lines {}, user ids trimmed {}\n", blank, trimmed);
   if (e.other_messages > 0)
     out += fmt::format("summary: Segment page/screen/group/alias messages skipped {}\n", e.other_messages);
   for (const auto* w : {&s.profiles.warnings, &e.warnings})

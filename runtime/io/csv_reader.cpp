@@ -16,9 +16,9 @@ namespace {
 
 class CsvEventReader final : public EventReader {
  public:
-  CsvEventReader(std::unique_ptr<ChunkBuffer> buf, char delim, const FieldMapping& mapping, IngestContext& ctx)
+  CsvEventReader(std::unique_ptr<ChunkBuffer> buf, CsvDialect dialect, const FieldMapping& mapping, IngestContext& ctx)
       : buf_(std::move(buf)),
-        src_(*buf_, delim),
+        src_(*buf_, dialect, ctx.stats.blank_lines),
         mapping_(mapping),
         ctx_(ctx),
         plan_(make_plan(ctx.schema, mapping, /*ndjson=*/false)),
@@ -31,8 +31,9 @@ class CsvEventReader final : public EventReader {
     auto got = src_.next(rec_);
     if (!got) return got.error();
     if (!*got) return Error{"empty file: a CSV file needs a header row", src_.name()};
-    header_.set(rec_.fields);
     const std::string& file = src_.name();
+    if (!rec_.bad.empty()) return Error{"the header: " + rec_.bad, file, static_cast<int64_t>(rec_.line)};
+    header_.set(rec_.fields);
     auto user = header_.require(plan_.user, file, rec_.line);
     if (!user) return user.error();
     user_col_ = *user;
@@ -56,7 +57,9 @@ class CsvEventReader final : public EventReader {
       for (const auto& t : plan_.by_event[static_cast<size_t>(only_event)]) relevant[static_cast<size_t>(t.field)] = true;
     for (size_t i = 0; i < plan_.props.size(); ++i) {
       const FieldSpec& spec = plan_.props[i];
-      int col = header_.find(spec);
+      auto found = header_.find(spec, file, rec_.line);
+      if (!found) return found.error();
+      int col = *found;
       if (col < 0 && spec.explicit_) {
         auto err = header_.require(spec, file, rec_.line);
         return err.error();
@@ -88,6 +91,7 @@ class CsvEventReader final : public EventReader {
   Status read_record(EventBatch& out) {
     const auto& f = rec_.fields;
     const std::string& file = src_.name();
+    if (!rec_.bad.empty()) return bad_.report(file, rec_.line, rec_.bad);
     if (f.size() != fields_)
       return bad_.report(file, rec_.line,
                          fmt::format("expected {} fields as in the header, found {}", fields_, f.size()));
@@ -105,7 +109,8 @@ class CsvEventReader final : public EventReader {
       return bad_.report(file, rec_.line,
                          fmt::format("field '{}': cannot parse '{}' as a timestamp (expected {})", time_name,
                                      time_text, time_.expected()));
-    std::string_view user = normalize_user_id(trim(f[static_cast<size_t>(user_col_)]));
+    std::string_view user = read_user_id(f[static_cast<size_t>(user_col_)], ctx_.stats, id_error_);
+    if (!id_error_.empty()) return bad_.report(file, rec_.line, std::move(id_error_));
     if (user.empty()) {
       ++ctx_.stats.missing_user;
       return Ok{};
@@ -132,6 +137,7 @@ class CsvEventReader final : public EventReader {
   BadLinePolicy bad_;
   CsvHeader header_;
   CsvRecord rec_;
+  std::string id_error_;
   size_t fields_ = 0;
   int user_col_ = -1, event_col_ = -1, time_col_ = -1;
   std::vector<int> prop_col_;  // index = IngestPlan::props
@@ -142,8 +148,7 @@ class CsvEventReader final : public EventReader {
 Expected<std::unique_ptr<EventReader>> make_csv_event_reader(std::unique_ptr<ChunkBuffer> buf,
                                                              const std::string& path, const FieldMapping& mapping,
                                                              IngestContext& ctx) {
-  char delim = csv_delimiter(path, mapping);
-  auto reader = std::make_unique<CsvEventReader>(std::move(buf), delim, mapping, ctx);
+  auto reader = std::make_unique<CsvEventReader>(std::move(buf), csv_dialect(path, mapping), mapping, ctx);
   auto st = reader->open();
   if (!st) return st.error();
   return std::unique_ptr<EventReader>(std::move(reader));

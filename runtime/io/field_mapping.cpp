@@ -1,9 +1,13 @@
 #include "runtime/io/field_mapping.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
-#include <fstream>
-#include <sstream>
+#include <cerrno>
+#include <cstring>
 #include <vector>
 
 #include <fmt/format.h>
@@ -16,7 +20,7 @@ namespace scorec::runtime {
 const std::vector<std::string>& mapping_keys() {
   static const std::vector<std::string> keys = {"format",   "user",        "event",     "event_name",
                                                 "time",     "time_format", "timezone",  "delimiter",
-                                                "list_separator"};
+                                                "list_separator", "csv_quotes"};
   return keys;
 }
 
@@ -121,10 +125,17 @@ Status FieldMapping::apply(std::string_view key, std::string_view value) {
     return Ok{};
   }
 
+  if (key == "csv_quotes") {
+    auto v = lower(value);
+    if (v != "strict" && v != "lenient") return bad(key, fmt::format("expected strict or lenient, got '{}'", value));
+    csv_lenient_quotes = v == "lenient";
+    return Ok{};
+  }
+
   std::string msg = "unknown key";
   if (auto hint = closest_match(key, mapping_keys())) msg += fmt::format(" (did you mean '{}'?)", *hint);
   else msg += "; keys are format, user, event, event_name, time, time_format, timezone, delimiter, "
-             "list_separator, prop.NAME, attr.NAME, alias.EVENT";
+             "list_separator, csv_quotes, prop.NAME, attr.NAME, alias.EVENT";
   return bad(key, msg);
 }
 
@@ -135,14 +146,59 @@ Status FieldMapping::apply_option(std::string_view kv) {
   return apply(trim(kv.substr(0, eq)), trim(kv.substr(eq + 1)));
 }
 
+namespace {
+
+// The whole mapping file, bounded: --mapping /dev/zero must not read forever.
+Expected<std::string> read_mapping_text(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Error{"cannot open mapping file", path};
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !(S_ISREG(st.st_mode) || S_ISFIFO(st.st_mode))) {
+    ::close(fd);
+    return Error{S_ISDIR(st.st_mode) ? "is a directory, not a mapping file"
+                                     : "cannot read a mapping file from a device; give a file (or a pipe)",
+                 path};
+  }
+  std::string text;
+  char block[64 * 1024];
+  for (;;) {
+    ssize_t got = ::read(fd, block, sizeof block);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) {
+      int err = errno;
+      ::close(fd);
+      return Error{fmt::format("cannot read mapping file: {}", std::strerror(err)), path};
+    }
+    if (got == 0) break;
+    text.append(block, static_cast<size_t>(got));
+    if (text.size() > kMaxMappingFile) {
+      ::close(fd);
+      return Error{fmt::format("larger than {} MiB; a mapping file is a few `key = value` lines", kMaxMappingFile >> 20),
+                   path};
+    }
+  }
+  ::close(fd);
+  return text;
+}
+
+}  // namespace
+
 Expected<FieldMapping> load_mapping_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error{"cannot open mapping file", path};
+  auto text = read_mapping_text(path);
+  if (!text) return text.error();
   FieldMapping m;
-  std::string raw;
+  size_t settings = 0;
   int64_t lineno = 0;
-  while (std::getline(in, raw)) {
+  std::string_view unread = *text;
+  while (!unread.empty()) {
+    // One line: up to LF, CRLF or a lone CR.
+    size_t end = unread.find_first_of("\r\n");
+    std::string_view raw = unread.substr(0, end);
+    bool crlf = end != std::string_view::npos && unread.substr(end, 2) == "\r\n";
+    unread.remove_prefix(end == std::string_view::npos ? unread.size() : end + (crlf ? 2 : 1));
     ++lineno;
+    if (raw.find('\0') != std::string_view::npos)
+      return Error{"a NUL byte: a mapping file is text of `key = value` lines", path, lineno};
     std::string_view line = raw;
     if (lineno == 1 && starts_with(line, "\xEF\xBB\xBF")) line.remove_prefix(3);
     line = trim(line);
@@ -184,7 +240,9 @@ Expected<FieldMapping> load_mapping_file(const std::string& path) {
     }
     auto st = m.apply(key, value);
     if (!st) return Error{st.error().message, path, lineno};
+    ++settings;
   }
+  if (settings == 0) return Error{"no `key = value` lines; an empty mapping file is probably the wrong file", path};
   return m;
 }
 

@@ -17,6 +17,8 @@
 //   attr.NAME    field holding profile attribute NAME (default: NAME; NDJSON traits.NAME, then NAME)
 //   alias.EVENT  an input event name that means declared EVENT ("alias.email_open = Email Opened")
 //   list_separator  separator of list<string> values in CSV (default |)
+//   csv_quotes   strict | lenient: text after a closing quote, and quoted fields spanning
+//                more than 100 lines or 1 MiB, are malformed (strict, default) or kept
 //
 // In NDJSON a field name with dots is a path into nested objects ("context.page.url").
 // The first candidate field holding a non-null value is used.
@@ -45,6 +47,7 @@ struct FieldMapping {
   double utc_offset_seconds = 0;
   char delimiter = ',';
   char list_separator = '|';
+  bool csv_lenient_quotes = false;
   std::map<std::string, std::string> prop_fields;    // declared property -> input field
   std::map<std::string, std::string> attr_fields;    // declared attribute -> input field
   std::map<std::string, std::string> event_aliases;  // input event name -> declared event
@@ -59,9 +62,12 @@ struct FieldMapping {
 // help texts and did-you-mean.
 const std::vector<std::string>& mapping_keys();
 
-// Reads a mapping file: `key = value` lines, `#` comments (a whole line, or after a
-// space behind an unquoted value), blank lines; values may be double-quoted (with \"
-// and \\ escapes) to keep spaces and '#'. Errors carry the file and line.
+// Reads a mapping file: `key = value` lines (ending in LF, CRLF or CR), `#` comments (a
+// whole line, or after a space behind an unquoted value), blank lines; values may be
+// double-quoted (with \" and \\ escapes) to keep spaces and '#'. Errors carry the file
+// and line. A mapping file is small text: at most kMaxMappingFile bytes, read from a
+// file or a pipe (not a device), without NUL bytes, with at least one setting.
+constexpr size_t kMaxMappingFile = size_t{1} << 20;
 Expected<FieldMapping> load_mapping_file(const std::string& path);
 
 // The format a file name implies: .csv / .csv.gz / .tsv -> Csv, .ndjson / .jsonl /

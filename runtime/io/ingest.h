@@ -28,6 +28,8 @@ struct IngestStats {
   double max_ts = -1e300;        // latest timestamp read, for the default as-of time
   uint64_t other_messages = 0;   // Segment page / screen / group / alias messages (not events; skipped)
   uint64_t other_partition = 0;  // events and profile rows of users outside the run's partition (skipped)
+  uint64_t blank_lines = 0;      // empty lines (whitespace-only in NDJSON): no data, but counted
+  uint64_t trimmed_ids = 0;      // rows whose user id had edge spaces trimmed (" u1 " is user "u1")
   std::vector<std::string> warnings;  // mapping entries that name nothing declared, unmapped properties
 };
 

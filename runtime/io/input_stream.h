@@ -1,5 +1,6 @@
-// Byte sources for the readers: a plain file, a gzip file (by name or by magic bytes)
-// or standard input, read in blocks, and a ChunkBuffer that keeps only the unconsumed
+// Byte sources for the readers: a plain file, a gzip file (recognised by its magic
+// bytes; concatenated members are all read, other data after them is an error), a
+// pipe, or standard input, read in blocks, and a ChunkBuffer that keeps only the unconsumed
 // tail of the input plus one block in memory. Memory is bounded by the block size and
 // the longest single record, never by the file size.
 #pragma once
@@ -21,13 +22,17 @@ class InputStream {
   virtual Expected<size_t> read(char* dst, size_t n) = 0;
   const std::string& name() const { return name_; }
 
-  // "-" is standard input. A name ending in .gz, or content starting with the gzip
-  // magic bytes, is decompressed.
+  // "-" is standard input. Content starting with the gzip magic bytes is decompressed,
+  // from a file or a pipe alike (a .gz name holding plain text is read as it is).
   static Expected<std::unique_ptr<InputStream>> open(const std::string& path);
 
  protected:
   std::string name_;
 };
+
+// Whether `path` can be opened and read a second time from its start: a regular file
+// can; standard input, a pipe (process substitution), a FIFO or a device cannot.
+bool can_read_twice(const std::string& path);
 
 // Bytes past the data that stay readable, so that simdjson can parse a line in place
 // (it reads up to this many bytes beyond a document's end).
@@ -48,6 +53,9 @@ class ChunkBuffer {
   size_t capacity_from(size_t offset) const { return buf_.size() - begin_ - offset; }
   void consume(size_t n) { begin_ += n; }
   bool eof() const { return eof_; }
+  // Whether fill() failed because the input could not be read or decompressed (an
+  // error of the input as a whole, at no line), rather than because a record is too long.
+  bool input_failed() const { return input_failed_; }
 
   // Moves the unconsumed bytes to the front and reads at least one more block (or to
   // the end of input). Grows the buffer when it is full of one unfinished record.
@@ -62,6 +70,7 @@ class ChunkBuffer {
   size_t block_;
   size_t begin_ = 0, end_ = 0;
   bool eof_ = false;
+  bool input_failed_ = false;
 };
 
 }  // namespace scorec::runtime

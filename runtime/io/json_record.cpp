@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "runtime/io/reader_common.h"
 #include "support/text.h"
 
 namespace scorec::runtime {
@@ -22,6 +23,7 @@ std::string_view rtrim(std::string_view s) {
 JsonRecord::JsonRecord() { nodes_.emplace_back(); }
 
 int JsonRecord::add_path(std::string_view path) {
+  const std::string_view full = path;
   int node = 0;
   for (;;) {
     auto dot = path.find('.');
@@ -29,13 +31,14 @@ int JsonRecord::add_path(std::string_view path) {
     auto it = nodes_[static_cast<size_t>(node)].find(key);
     if (it == nodes_[static_cast<size_t>(node)].end())
       it = nodes_[static_cast<size_t>(node)].emplace(std::string(key), Entry{}).first;
-    if (dot == std::string_view::npos) {
-      if (it->second.slot < 0) {
-        it->second.slot = static_cast<int>(vals_.size());
-        vals_.emplace_back();
-      }
-      return it->second.slot;
+    // Every key on the path gets a slot, the ones before the last too ("properties"
+    // of "properties.price"): walk() sees a second occurrence of any of them.
+    if (it->second.slot < 0) {
+      it->second.slot = static_cast<int>(vals_.size());
+      vals_.emplace_back();
+      paths_.emplace_back(full.substr(0, static_cast<size_t>(key.data() + key.size() - full.data())));
     }
+    if (dot == std::string_view::npos) return it->second.slot;
     if (it->second.child < 0) {
       int child = static_cast<int>(nodes_.size());
       it->second.child = child;  // set before emplace_back: it may invalidate `it`
@@ -86,6 +89,10 @@ bool JsonRecord::walk(ond::object obj, int node, std::string& error) {
     auto it = n.find(key);
     if (it == n.end()) continue;  // unwanted: on-demand skips the value unparsed
     Entry entry = it->second;
+    if (vals_[static_cast<size_t>(entry.slot)].kind != JsonKind::Missing) {
+      error = fmt::format("key '{}' appears twice in the object; which one is meant?", paths_[static_cast<size_t>(entry.slot)]);
+      return false;
+    }
     ond::value v;
     if (auto e = field.value().get(v)) {
       error = json_error(e);
@@ -103,12 +110,12 @@ bool JsonRecord::walk(ond::object obj, int node, std::string& error) {
           error = json_error(e);
           return false;
         }
-        if (entry.slot >= 0) vals_[static_cast<size_t>(entry.slot)].kind = JsonKind::Object;
+        vals_[static_cast<size_t>(entry.slot)].kind = JsonKind::Object;
         if (!walk(inner, entry.child, error)) return false;
         continue;
       }
     }
-    if (entry.slot >= 0 && !capture(v, vals_[static_cast<size_t>(entry.slot)], error)) return false;
+    if (!capture(v, vals_[static_cast<size_t>(entry.slot)], error)) return false;
   }
   return true;
 }
@@ -242,11 +249,13 @@ SegmentType segment_type(const JsonRecord& rec, const JsonSlots& slots) {
   return SegmentType::None;
 }
 
-bool apply_json_profile(JsonRecord& rec, const JsonSlots& slots, const IngestPlan& plan, ValueConverter& conv,
-                        IngestContext& ctx, uint64_t line) {
+Expected<bool> apply_json_profile(JsonRecord& rec, const JsonSlots& slots, const IngestPlan& plan,
+                                  ValueConverter& conv, IngestContext& ctx, uint64_t line) {
   const JsonVal* u = rec.first(slots.user);
   auto text = u && u->kind != JsonKind::Bool ? JsonRecord::scalar_text(*u) : std::nullopt;
-  std::string_view id = text ? normalize_user_id(*text) : std::string_view();
+  std::string id_error;
+  std::string_view id = text ? read_user_id(*text, ctx.stats, id_error) : std::string_view();
+  if (!id_error.empty()) return Error{id_error, ""};
   if (id.empty()) return false;
   auto user = ctx.user(id, line);
   if (!user || !ctx.apply_profiles) return true;

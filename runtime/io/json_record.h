@@ -1,7 +1,9 @@
 // One NDJSON line parsed with simdjson's on-demand API into "slots": the values at the
 // key paths the mapping asks for ("userId", "properties.price", "traits.plan"). A
 // single pass over the object's keys, with nested objects entered only when a wanted
-// path goes through them; everything else is skipped unparsed.
+// path goes through them; everything else is skipped unparsed. A key that appears twice
+// on a wanted path ({"userId":"a","userId":"b"}) makes the line malformed: which value
+// is meant cannot be told, and simdjson's on-demand API would silently keep the last.
 //
 // simdjson is used through its error-code API only; exceptions are compiled out.
 #pragma once
@@ -44,7 +46,8 @@ class JsonRecord {
   int add_path(std::string_view path);
   std::vector<int> add_paths(const std::vector<std::string>& paths);
 
-  // Parses one line. False with `error` set when it is not a valid JSON object.
+  // Parses one line. False with `error` set when it is not a valid JSON object, or a
+  // wanted key appears twice.
   bool parse(const Line& line, std::string& error);
 
   const JsonVal& get(int slot) const { return vals_[static_cast<size_t>(slot)]; }
@@ -69,6 +72,7 @@ class JsonRecord {
   simdjson::ondemand::parser parser_;
   std::vector<Node> nodes_;
   std::vector<JsonVal> vals_;
+  std::vector<std::string> paths_;  // index = slot: the dotted path, for messages
   std::vector<std::string_view> items_;
   std::vector<std::string_view> item_scratch_;
 };
@@ -88,8 +92,9 @@ SegmentType segment_type(const JsonRecord& rec, const JsonSlots& slots);
 
 // Applies a profile row / identify message: interns the user and sets the attributes
 // it carries (null values leave earlier values in place); a user of another partition
-// is skipped (counted). False when it has no user id.
-bool apply_json_profile(JsonRecord& rec, const JsonSlots& slots, const IngestPlan& plan, ValueConverter& conv,
+// is skipped (counted). False when it has no user id; an Error (a malformed line) when
+// the id is not valid UTF-8.
+Expected<bool> apply_json_profile(JsonRecord& rec, const JsonSlots& slots, const IngestPlan& plan, ValueConverter& conv,
                         IngestContext& ctx, uint64_t line);
 
 }  // namespace scorec::runtime

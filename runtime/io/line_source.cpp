@@ -15,19 +15,48 @@ Expected<bool> LineSource::next(Line& line) {
     }
     const char* data = buf_.data();
     size_t size = buf_.size();
-    const void* nl = started_ && size > searched ? std::memchr(data + searched, '\n', size - searched) : nullptr;
-    if (nl || (buf_.eof() && size > 0)) {
-      size_t len = nl ? static_cast<size_t>(static_cast<const char*>(nl) - data) : size;
+    // A line ends at LF (a CR before it stays in the text: JSON whitespace) or at a lone CR.
+    const char* nl = started_ && size > searched
+                         ? static_cast<const char*>(std::memchr(data + searched, '\n', size - searched))
+                         : nullptr;
+    size_t scan_end = nl ? static_cast<size_t>(nl - data) : size;
+    const char* cr = started_ && scan_end > searched
+                         ? static_cast<const char*>(std::memchr(data + searched, '\r', scan_end - searched))
+                         : nullptr;
+    size_t len = 0, brk = 0;
+    bool found = false;
+    if (cr) {
+      size_t at = static_cast<size_t>(cr - data);
+      if (at + 1 < size) {
+        found = true;
+        len = data[at + 1] == '\n' ? at + 1 : at;  // CRLF: the CR is kept, as before
+        brk = 1;
+      } else if (buf_.eof()) {
+        found = true;
+        len = at;
+        brk = 1;
+      }  // else: a CR ending the data may be half of a CRLF: read more
+    } else if (nl) {
+      found = true;
+      len = scan_end;
+      brk = 1;
+    }
+    if (found || (buf_.eof() && size > 0)) {
+      if (!found) len = size;
       line.text = std::string_view(data, len);
       line.capacity = buf_.capacity_from(0);
       line.number = ++line_;
-      pending_ = nl ? len + 1 : len;
+      pending_ = len + brk;
       return true;
     }
     if (buf_.eof()) return false;
-    searched = started_ ? size : 0;
+    searched = started_ ? (cr ? static_cast<size_t>(cr - data) : size) : 0;
     auto more = buf_.fill();
-    if (!more) return Error{more.error().message, buf_.name(), static_cast<int64_t>(line_ + 1)};
+    if (!more) {
+      Error e = more.error();
+      if (!buf_.input_failed()) e.line = static_cast<int64_t>(line_ + 1);
+      return e;
+    }
   }
 }
 

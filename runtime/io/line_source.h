@@ -10,8 +10,9 @@
 
 namespace scorec::runtime {
 
+// A line ends at LF, CRLF or a lone CR (old Mac line ends); line numbers count each.
 struct Line {
-  std::string_view text;  // without the line break (a trailing CR is kept: JSON whitespace)
+  std::string_view text;  // without the line break (the CR of a CRLF is kept: JSON whitespace)
   size_t capacity = 0;    // readable bytes from text.data(), >= text.size() + kReadPadding
   uint64_t number = 0;    // physical 1-based line number
 };

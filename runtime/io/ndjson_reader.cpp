@@ -43,7 +43,10 @@ class NdjsonEventReader final : public EventReader {
       auto got = lines_.next(line_);
       if (!got) return bad_.fail(got.error()).error();
       if (!*got) break;
-      if (trim(line_.text).empty()) continue;
+      if (trim(line_.text).empty()) {
+        ++ctx_.stats.blank_lines;
+        continue;
+      }
       auto st = read_line(out);
       if (!st) return st.error();
     }
@@ -56,9 +59,12 @@ class NdjsonEventReader final : public EventReader {
   Status read_line(EventBatch& out) {
     if (!rec_.parse(line_, error_)) return report(error_);
     switch (segment_type(rec_, slots_)) {
-      case SegmentType::Identify:
-        if (!apply_json_profile(rec_, slots_, plan_, conv_, ctx_, line_.number)) ++ctx_.stats.missing_user;
+      case SegmentType::Identify: {
+        auto applied = apply_json_profile(rec_, slots_, plan_, conv_, ctx_, line_.number);
+        if (!applied) return report(applied.error().message);
+        if (!*applied) ++ctx_.stats.missing_user;
         return Ok{};
+      }
       case SegmentType::Other:
         ++ctx_.stats.other_messages;
         return Ok{};
@@ -92,7 +98,8 @@ class NdjsonEventReader final : public EventReader {
     const JsonVal* uv = rec_.first(slots_.user);
     // Only strings and numbers are ids; true/false is not anyone's id.
     auto user_text = uv && uv->kind != JsonKind::Bool ? JsonRecord::scalar_text(*uv) : std::nullopt;
-    std::string_view user = user_text ? normalize_user_id(trim(*user_text)) : std::string_view();
+    std::string_view user = user_text ? read_user_id(*user_text, ctx_.stats, id_error_) : std::string_view();
+    if (!id_error_.empty()) return report(id_error_);
     if (user.empty()) {
       ++ctx_.stats.missing_user;
       return Ok{};
@@ -121,7 +128,7 @@ class NdjsonEventReader final : public EventReader {
   TimeParser time_;
   BadLinePolicy bad_;
   Line line_;
-  std::string error_;
+  std::string error_, id_error_;
 };
 
 }  // namespace

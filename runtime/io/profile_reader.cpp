@@ -14,19 +14,22 @@ namespace scorec::runtime {
 
 Status read_csv_profiles(ChunkBuffer& buf, const std::string& path, const FieldMapping& mapping,
                          IngestContext& ctx) {
-  CsvSource src(buf, csv_delimiter(path, mapping));
+  CsvSource src(buf, csv_dialect(path, mapping), ctx.stats.blank_lines);
   IngestPlan plan = make_plan(ctx.schema, mapping, /*ndjson=*/false);
   CsvRecord rec;
   auto got = src.next(rec);
   if (!got) return got.error();
   if (!*got) return Error{"empty file: a CSV file needs a header row", src.name()};
+  if (!rec.bad.empty()) return Error{"the header: " + rec.bad, src.name(), static_cast<int64_t>(rec.line)};
   CsvHeader header;
   header.set(rec.fields);
   auto user_col = header.require(plan.user, src.name(), rec.line);
   if (!user_col) return user_col.error();
   std::vector<int> attr_col;
   for (const auto& spec : plan.attrs) {
-    int col = header.find(spec);
+    auto found = header.find(spec, src.name(), rec.line);
+    if (!found) return found.error();
+    int col = *found;
     if (col < 0 && spec.explicit_) return header.require(spec, src.name(), rec.line).error();
     if (col < 0)
       add_warning(ctx.stats, fmt::format("{}: no column '{}' for {}; it is null unless another file sets it",
@@ -37,17 +40,26 @@ Status read_csv_profiles(ChunkBuffer& buf, const std::string& path, const FieldM
   ValueConverter conv(ctx, mapping);
   BadLinePolicy bad(ctx);
   const size_t fields = header.names.size();
+  std::string id_error;
   for (;;) {
     got = src.next(rec);
     if (!got) return got.error();
     if (!*got) return Ok{};
+    if (!rec.bad.empty()) {
+      if (auto st = bad.report(src.name(), rec.line, rec.bad); !st) return st;
+      continue;
+    }
     if (rec.fields.size() != fields) {
       auto st = bad.report(src.name(), rec.line,
                            fmt::format("expected {} fields as in the header, found {}", fields, rec.fields.size()));
       if (!st) return st;
       continue;
     }
-    std::string_view id = normalize_user_id(trim(rec.fields[static_cast<size_t>(*user_col)]));
+    std::string_view id = read_user_id(rec.fields[static_cast<size_t>(*user_col)], ctx.stats, id_error);
+    if (!id_error.empty()) {
+      if (auto st = bad.report(src.name(), rec.line, id_error); !st) return st;
+      continue;
+    }
     if (id.empty()) {
       ++ctx.stats.missing_user;
       continue;
@@ -76,7 +88,10 @@ Status read_ndjson_profiles(ChunkBuffer& buf, const FieldMapping& mapping, Inges
     auto got = lines.next(line);
     if (!got) return got.error();
     if (!*got) return Ok{};
-    if (trim(line.text).empty()) continue;
+    if (trim(line.text).empty()) {
+      ++ctx.stats.blank_lines;
+      continue;
+    }
     if (!rec.parse(line, error)) {
       auto st = bad.report(lines.name(), line.number, error);
       if (!st) return st;
@@ -87,7 +102,12 @@ Status read_ndjson_profiles(ChunkBuffer& buf, const FieldMapping& mapping, Inges
       ++ctx.stats.other_messages;  // a profiles file carries identify messages or plain rows
       continue;
     }
-    if (!apply_json_profile(rec, slots, plan, conv, ctx, line.number)) ++ctx.stats.missing_user;
+    auto applied = apply_json_profile(rec, slots, plan, conv, ctx, line.number);
+    if (!applied) {
+      if (auto st = bad.report(lines.name(), line.number, applied.error().message); !st) return st;
+      continue;
+    }
+    if (!*applied) ++ctx.stats.missing_user;
   }
 }
 

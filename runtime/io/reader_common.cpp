@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "runtime/io/value_convert.h"
 #include "support/text.h"
 
 namespace scorec::runtime {
@@ -29,11 +30,11 @@ Expected<InputFormat> detect_format(const std::string& path, const FieldMapping&
   return !head.empty() && head.front() == '{' ? InputFormat::Ndjson : InputFormat::Csv;
 }
 
-char csv_delimiter(const std::string& path, const FieldMapping& mapping) {
+CsvDialect csv_dialect(const std::string& path, const FieldMapping& mapping) {
   std::string p = path;
   if (p.size() > 3 && p.substr(p.size() - 3) == ".gz") p.resize(p.size() - 3);
   bool tsv = p.size() > 4 && (p.substr(p.size() - 4) == ".tsv" || p.substr(p.size() - 4) == ".TSV");
-  return tsv && mapping.delimiter == ',' ? '\t' : mapping.delimiter;
+  return {tsv && mapping.delimiter == ',' ? '\t' : mapping.delimiter, mapping.csv_lenient_quotes};
 }
 
 Status check_context(const IngestContext& ctx) {
@@ -52,20 +53,27 @@ void add_warning(IngestStats& stats, std::string message) {
 void CsvHeader::set(const std::vector<std::string_view>& fields) {
   names.assign(fields.begin(), fields.end());
   index.clear();
-  for (size_t i = 0; i < names.size(); ++i) index.emplace(names[i], static_cast<int>(i));
+  repeat.clear();
+  for (size_t i = 0; i < names.size(); ++i)
+    if (!index.emplace(names[i], static_cast<int>(i)).second) repeat.emplace(names[i], static_cast<int>(i));
 }
 
-int CsvHeader::find(const FieldSpec& spec) const {
+Expected<int> CsvHeader::find(const FieldSpec& spec, const std::string& file, uint64_t line) const {
   for (const auto& n : spec.names) {
     auto it = index.find(n);
-    if (it != index.end()) return it->second;
+    if (it == index.end()) continue;
+    if (auto again = repeat.find(n); again != repeat.end())
+      return Error{fmt::format("column '{}' ({}) appears twice in the header, as columns {} and {}; rename or drop one",
+                               n, spec.what, it->second + 1, again->second + 1),
+                   file, static_cast<int64_t>(line)};
+    return it->second;
   }
   return -1;
 }
 
 Expected<int> CsvHeader::require(const FieldSpec& spec, const std::string& file, uint64_t line) const {
-  int col = find(spec);
-  if (col >= 0) return col;
+  auto found = find(spec, file, line);
+  if (!found || *found >= 0) return found;
   std::string msg = fmt::format("no column {} for {} in the header", quoted_list(spec.names), spec.what);
   if (auto hint = closest_match(spec.names.front(), names)) msg += fmt::format(" (did you mean '{}'?)", *hint);
   std::string cols;
@@ -73,6 +81,17 @@ Expected<int> CsvHeader::require(const FieldSpec& spec, const std::string& file,
   msg += fmt::format("; the columns are: {}", cols);
   if (!spec.explicit_) msg += fmt::format(" (map one with {}=COLUMN)", spec.key);
   return Error{msg, file, static_cast<int64_t>(line)};
+}
+
+std::string_view read_user_id(std::string_view raw, IngestStats& stats, std::string& bad) {
+  bad.clear();
+  std::string_view id = trim(raw);
+  if (id.size() != raw.size() && !id.empty()) ++stats.trimmed_ids;
+  if (auto at = invalid_utf8_at(id))
+    bad = fmt::format("the user id is not valid UTF-8 (byte 0x{:02X} at offset {}); ids must be UTF-8 to stay "
+                      "distinct in the output: convert the file (e.g. iconv -f latin1 -t utf-8)",
+                      static_cast<unsigned char>(id[*at]), *at);
+  return normalize_user_id(id);
 }
 
 Status BadLinePolicy::report(const std::string& file, uint64_t line, std::string message) {

@@ -33,6 +33,16 @@ void csv_field(std::string& out, std::string_view s) {
   out += '"';
 }
 
+// csv_field, with a text cell that a spreadsheet would take for a formula defused.
+void csv_text(std::string& out, std::string_view s, const CsvWriteOptions& o) {
+  if (!o.guard_formulas || s.empty() || std::string_view("=+-@\t\r").find(s.front()) == std::string_view::npos)
+    return csv_field(out, s);
+  bool negative_number = s.front() == '-' && trim(s).size() == s.size() && parse_number(s);
+  if (negative_number) return csv_field(out, s);
+  std::string guarded = "'";
+  guarded += s;
+  csv_field(out, guarded);
+}
 
 double number_at(const ResultColumn& c, size_t row) { return row < c.numbers.size() ? c.numbers[row] : 0.0; }
 std::string_view text_at(const ResultColumn& c, size_t row) {
@@ -41,7 +51,7 @@ std::string_view text_at(const ResultColumn& c, size_t row) {
 
 }  // namespace
 
-void write_csv(const ResultTable& table, std::ostream& out) {
+void write_csv(const ResultTable& table, std::ostream& out, const CsvWriteOptions& options) {
   std::string line = "user_id";
   for (const auto& c : table.columns) {
     line += ',';
@@ -51,12 +61,12 @@ void write_csv(const ResultTable& table, std::ostream& out) {
   out << line;
   for (size_t r = 0; r < table.rows(); ++r) {
     line.clear();
-    csv_field(line, table.user_ids[r]);
+    csv_text(line, table.user_ids[r], options);
     for (const auto& c : table.columns) {
       line += ',';
       if (!valid_at(c, r)) continue;
       switch (c.kind) {
-        case ColumnKind::Text: csv_field(line, text_at(c, r)); break;
+        case ColumnKind::Text: csv_text(line, text_at(c, r), options); break;
         case ColumnKind::Number: line += format_number(number_at(c, r)); break;
         case ColumnKind::Bool: line += number_at(c, r) != 0 ? "true" : "false"; break;
       }

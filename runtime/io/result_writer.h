@@ -9,7 +9,15 @@
 
 namespace scorec::runtime {
 
-void write_csv(const ResultTable& table, std::ostream& out);
+struct CsvWriteOptions {
+  // OWASP's guard against formula injection: a text cell (user id, tier, letter) that
+  // starts with = + - @ TAB or CR gets a leading ' so that spreadsheets show it as
+  // text instead of running it. A text cell that is a negative number ("-3.5") is no
+  // formula and is left alone, as are number columns. Off by default: it changes ids.
+  bool guard_formulas = false;
+};
+
+void write_csv(const ResultTable& table, std::ostream& out, const CsvWriteOptions& options = {});
 void write_ndjson(const ResultTable& table, std::ostream& out);
 
 }  // namespace scorec::runtime

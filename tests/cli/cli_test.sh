@@ -144,5 +144,53 @@ expect_out "a,3"
 no_warning "no HOME"
 if [ -z "$(ls -A "$tmp/tmpdir")" ]; then ok; else bad "without HOME a cache was made under TMPDIR: $(ls -A "$tmp/tmpdir")"; fi
 
+# Hostile input: nothing is dropped without being counted and reported.
+printf '%s\n' \
+  '{"user_id":"a","event":"email_open","timestamp":"2024-03-01T10:00:00Z","campaign":"x"}' \
+  '{"user_id":"b","event":"purchase","timestamp":"2024-03-01T11:00:00Z","amount":4}' >"$tmp/ok.ndjson"
+# --stream reads the events twice (first for the as-of time): a pipe or a FIFO cannot be
+# read twice, so it is refused instead of scoring everyone 0 or waiting forever.
+expect_exit 1 "stream from a pipe" -- "$scorec" run "$tmp/rules.score" --events <(cat "$tmp/ok.ndjson") --stream
+expect_err "cannot be read twice"
+expect_err "write it to a file"
+mkfifo "$tmp/fifo"
+expect_exit 1 "stream from a FIFO" -- timeout 20 "$scorec" run "$tmp/rules.score" --events "$tmp/fifo" --stream
+expect_err "fifo: --stream reads the events twice"
+# With --as-of there is one pass, which a pipe allows; profiles are read once anyway.
+printf 'user_id,plan\na,pro\n' >"$tmp/p.csv"
+expect_exit 0 "stream a pipe with --as-of" -- "$scorec" run "$tmp/rules.score" --events <(cat "$tmp/ok.ndjson") \
+  --profiles <(cat "$tmp/p.csv") --stream --as-of 2024-03-02
+expect_out "b,4"
+expect_exit 0 "profiles from a pipe" -- "$scorec" run "$tmp/rules.score" --events "$tmp/ok.ndjson" --profiles <(cat "$tmp/p.csv") --stream
+expect_err "profiles read 1"
+expect_exit 2 "stdin twice" -- "$scorec" run "$tmp/rules.score" --events - --profiles - </dev/null
+expect_err "only one of --events and --profiles can be standard input"
+
+# A stray quote is a bad line at the line that opens it; --skip-bad skips just that line.
+printf 'user_id,event,timestamp,amount\na,purchase,2024-03-01,"1\nb,purchase,2024-03-01,2\nc,purchase,2024-03-01,"3"\n' >"$tmp/stray.csv"
+expect_exit 1 "stray quote" -- "$scorec" run "$tmp/rules.score" --events "$tmp/stray.csv"
+expect_err "stray.csv:2: field 4: a quoted field opened on this line closes on line 4"
+expect_exit 0 "stray quote skipped" -- "$scorec" run "$tmp/rules.score" --events "$tmp/stray.csv" --skip-bad
+expect_err "events read 2, used 2, skipped (bad lines) 1"
+expect_out "b,2"
+
+# Old-Mac CR line ends, blank lines and trimmed ids are read and counted.
+printf 'user_id,event,timestamp,amount\r a ,purchase,2024-03-01,1\r\ra,purchase,2024-03-01,2\r' >"$tmp/mac.csv"
+expect_exit 0 "CR line ends" -- "$scorec" run "$tmp/rules.score" --events "$tmp/mac.csv"
+expect_err "events read 2,"
+expect_err "summary: blank lines 1, user ids trimmed 1"
+expect_out "a,3"
+
+# Mapping files are small text files.
+expect_exit 2 "mapping from a device" -- "$scorec" run "$tmp/rules.score" --events "$tmp/ok.ndjson" --mapping /dev/zero
+expect_err "cannot read a mapping file from a device"
+
+# --csv-safe keeps ids that spreadsheets would run as formulas from being formulas.
+printf '%s\n' '{"user_id":"=cmd|'"'"' /C calc'"'"'!A0","event":"purchase","timestamp":"2024-03-01T11:00:00Z","amount":-3.5}' >"$tmp/formula.ndjson"
+expect_exit 0 "csv-safe" -- "$scorec" run "$tmp/rules.score" --events "$tmp/formula.ndjson" --csv-safe
+expect_out "'=cmd|' /C calc'!A0,-3.5"
+expect_exit 0 "csv default" -- "$scorec" run "$tmp/rules.score" --events "$tmp/formula.ndjson"
+expect_out "=cmd|' /C calc'!A0,-3.5"
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -90,26 +90,45 @@ TEST(CsvReader, QuotingCrlfBomAndEmptyFields) {
 
 TEST(CsvReader, SplitterEdgeCases) {
   std::vector<std::string_view> f;
-  size_t used;
-  uint64_t nl;
-  std::string s = "a,\"b\"x,\"\",,\"c\"\"\"\nnext";
-  ASSERT_EQ(split_csv_record(s.data(), s.size(), false, ',', f, used, nl), CsvSplit::Done);
-  EXPECT_EQ(f, (std::vector<std::string_view>{"a", "bx", "", "", "c\""}));
-  EXPECT_EQ(used, s.find('\n') + 1);
-  EXPECT_EQ(nl, 1u);
+  CsvSplitInfo info;
+  const CsvDialect strict, lenient{',', true}, semicolon{';', false};
+  std::string s = "a,\"b\",\"\",,\"c\"\"\"\nnext";
+  ASSERT_EQ(split_csv_record(s.data(), s.size(), false, strict, f, info), CsvSplit::Done);
+  EXPECT_EQ(f, (std::vector<std::string_view>{"a", "b", "", "", "c\""}));
+  EXPECT_EQ(info.used, s.find('\n') + 1);
+  EXPECT_EQ(info.newlines, 1u);
+  std::string bx = "a,\"b\"x,c\n";  // text after a closing quote: kept only when lenient
+  ASSERT_EQ(split_csv_record(bx.data(), bx.size(), false, strict, f, info), CsvSplit::Bad);
+  EXPECT_EQ(info.problem, CsvSplitInfo::Problem::TextAfterQuote);
+  EXPECT_EQ(info.field, 2u);
+  EXPECT_EQ(info.after_quote, "x,c");
+  ASSERT_EQ(split_csv_record(bx.data(), bx.size(), false, lenient, f, info), CsvSplit::Done);
+  EXPECT_EQ(f, (std::vector<std::string_view>{"a", "bx", "c"}));
   std::string t = "x,5\" screen,y\n";  // a quote inside an unquoted field is literal
-  ASSERT_EQ(split_csv_record(t.data(), t.size(), false, ',', f, used, nl), CsvSplit::Done);
+  ASSERT_EQ(split_csv_record(t.data(), t.size(), false, strict, f, info), CsvSplit::Done);
   EXPECT_EQ(f, (std::vector<std::string_view>{"x", "5\" screen", "y"}));
   std::string u = "a,\"open\nstill";
-  EXPECT_EQ(split_csv_record(u.data(), u.size(), false, ',', f, used, nl), CsvSplit::NeedMore);
-  EXPECT_EQ(split_csv_record(u.data(), u.size(), true, ',', f, used, nl), CsvSplit::Unterminated);
+  EXPECT_EQ(split_csv_record(u.data(), u.size(), false, strict, f, info), CsvSplit::NeedMore);
+  EXPECT_EQ(split_csv_record(u.data(), u.size(), true, strict, f, info), CsvSplit::Unterminated);
   std::string v = "a,b";
-  EXPECT_EQ(split_csv_record(v.data(), v.size(), false, ',', f, used, nl), CsvSplit::NeedMore);
-  ASSERT_EQ(split_csv_record(v.data(), v.size(), true, ',', f, used, nl), CsvSplit::Done);
+  EXPECT_EQ(split_csv_record(v.data(), v.size(), false, strict, f, info), CsvSplit::NeedMore);
+  ASSERT_EQ(split_csv_record(v.data(), v.size(), true, strict, f, info), CsvSplit::Done);
   EXPECT_EQ(f, (std::vector<std::string_view>{"a", "b"}));
   std::string w = "a;b;\n";
-  ASSERT_EQ(split_csv_record(w.data(), w.size(), false, ';', f, used, nl), CsvSplit::Done);
+  ASSERT_EQ(split_csv_record(w.data(), w.size(), false, semicolon, f, info), CsvSplit::Done);
   EXPECT_EQ(f, (std::vector<std::string_view>{"a", "b", ""}));
+  // Line ends: a lone CR ends a line; a CR at the end of the data may be half of a CRLF.
+  std::string cr = "a,b\rc";
+  ASSERT_EQ(split_csv_record(cr.data(), cr.size(), false, strict, f, info), CsvSplit::Done);
+  EXPECT_EQ(info.used, 4u);
+  std::string half = "a,b\r";
+  EXPECT_EQ(split_csv_record(half.data(), half.size(), false, strict, f, info), CsvSplit::NeedMore);
+  ASSERT_EQ(split_csv_record(half.data(), half.size(), true, strict, f, info), CsvSplit::Done);
+  EXPECT_EQ(f, (std::vector<std::string_view>{"a", "b"}));
+  std::string crlf = "\"a\",b\r\nc";
+  ASSERT_EQ(split_csv_record(crlf.data(), crlf.size(), false, strict, f, info), CsvSplit::Done);
+  EXPECT_EQ(info.used, 7u);
+  EXPECT_EQ(f, (std::vector<std::string_view>{"a", "b"}));
 }
 
 TEST(CsvReader, UnterminatedQuoteIsAnError) {
@@ -119,6 +138,189 @@ TEST(CsvReader, UnterminatedQuoteIsAnError) {
   auto rows = read_all(path, mapping({}), in);
   ASSERT_FALSE(rows.ok());
   EXPECT_EQ(rows.error().str(), path + ":3: unterminated quoted field (a \" opens a field that never closes)");
+}
+
+TEST(CsvReader, UnterminatedQuoteWithSkipBadResynchronizesAtTheNextLine) {
+  TempDir dir;
+  Ingest in;
+  in.ctx.skip_bad = true;
+  auto path = dir.write("u.csv", "user_id,event,timestamp\nu,email_open,1\nu,\"email_open,2\nv,email_open,3\n");
+  auto rows = read_all(path, mapping({}), in);
+  ASSERT_TRUE(rows.ok()) << rows.error().str();
+  ASSERT_EQ(rows->size(), 2u);
+  EXPECT_EQ((*rows)[1].user, "v");
+  EXPECT_EQ((*rows)[1].line, 4u);
+  EXPECT_EQ(in.stats.skipped_bad, 1u);
+}
+
+// A stray quote must not swallow the rows after it into one field.
+const char* kStrayQuote =
+    "user_id,event,timestamp\n"
+    "u1,email_open,1\n"
+    "u2,\"email_open,2\n"  // opens a field that the quote on line 5 closes
+    "u3,email_open,3\n"
+    "u4,\"email_open\",4\n"
+    "u5,email_open,5\n";
+
+TEST(CsvReader, StrayQuoteIsABadLineAtItsOpeningLine) {
+  TempDir dir;
+  Ingest in;
+  auto path = dir.write("stray.csv", kStrayQuote);
+  auto rows = read_all(path, mapping({}), in);
+  ASSERT_FALSE(rows.ok());
+  EXPECT_EQ(rows.error().str(),
+            path + ":3: field 2: a quoted field opened on this line closes on line 5 and text follows its closing "
+                   "quote ('email_open\",4'); a stray quote? (quote the whole field and double the quotes inside, "
+                   "or pass --map csv_quotes=lenient)");
+}
+
+TEST(CsvReader, StrayQuoteWithSkipBadSkipsOnlyItsOpeningLine) {
+  TempDir dir;
+  Ingest in;
+  in.ctx.skip_bad = true;
+  auto rows = read_all(dir.write("stray.csv", kStrayQuote), mapping({}), in);
+  ASSERT_TRUE(rows.ok()) << rows.error().str();
+  ASSERT_EQ(rows->size(), 4u);
+  EXPECT_EQ((*rows)[0].user, "u1");
+  EXPECT_EQ((*rows)[1].user, "u3");
+  EXPECT_EQ((*rows)[1].line, 4u);
+  EXPECT_EQ((*rows)[2].user, "u4");
+  EXPECT_EQ((*rows)[2].line, 5u);
+  EXPECT_EQ((*rows)[3].line, 6u);
+  EXPECT_EQ(in.stats.skipped_bad, 1u);
+  EXPECT_EQ(in.stats.unknown_events, 0u);
+}
+
+TEST(CsvReader, TextAfterAClosingQuoteIsBadUnlessLenient) {
+  TempDir dir;
+  auto path = dir.write("t.csv", "user_id,event,timestamp\n\"u\"1,email_open,1\n");
+  Ingest strict;
+  auto rows = read_all(path, mapping({}), strict);
+  ASSERT_FALSE(rows.ok());
+  EXPECT_EQ(rows.error().str(),
+            path + ":2: field 1: text follows its closing quote ('1,email_open,1'); quote the whole field and double "
+                   "the quotes inside, or pass --map csv_quotes=lenient");
+  Ingest lenient;
+  rows = read_all(path, mapping({"csv_quotes=lenient"}), lenient);
+  ASSERT_TRUE(rows.ok()) << rows.error().str();
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0].user, "u1");
+}
+
+TEST(CsvReader, QuotedFieldSpanIsLimitedUnlessLenient) {
+  TempDir dir;
+  std::string text = "user_id,event,timestamp\nu0,\"email_open,0\n";
+  for (int i = 1; i <= 150; ++i) text += "u" + std::to_string(i) + ",email_open," + std::to_string(i) + "\n";
+  text += "z,\"email_open\",9\n";  // its first quote would close line 2's field, 151 lines later
+  auto path = dir.write("span.csv", text);
+  Ingest strict;
+  auto rows = read_all(path, mapping({}), strict);
+  ASSERT_FALSE(rows.ok());
+  EXPECT_EQ(rows.error().str(),
+            path + ":2: field 2: a quoted field opened on this line is still open 100 lines later (a stray quote? "
+                   "a quoted field may span at most 100 lines and 1 MiB; pass --map csv_quotes=lenient to lift "
+                   "the limit)");
+  Ingest skip;
+  skip.ctx.skip_bad = true;
+  rows = read_all(path, mapping({}), skip, 1000, 4096);
+  ASSERT_TRUE(rows.ok()) << rows.error().str();
+  EXPECT_EQ(rows->size(), 151u);  // u1..u150 and z
+  EXPECT_EQ(skip.stats.skipped_bad, 1u);
+  Ingest lenient;
+  rows = read_all(path, mapping({"csv_quotes=lenient"}), lenient);
+  ASSERT_TRUE(rows.ok()) << rows.error().str();
+  ASSERT_EQ(rows->size(), 1u);  // one field of 151 lines: what lenient means
+  EXPECT_EQ((*rows)[0].user, "u0");
+
+  std::string big = "user_id,event,timestamp,url\nu,page_view,1,\"" + std::string(size_t{1} << 21, 'x') + "\"\n";
+  Ingest bytes;
+  rows = read_all(dir.write("big.csv", big), mapping({}), bytes);
+  ASSERT_FALSE(rows.ok());
+  EXPECT_EQ(rows.error().line, 2);
+  EXPECT_NE(rows.error().message.find("field 4: a quoted field opened on this line is still open after 1 MiB"),
+            std::string::npos)
+      << rows.error().message;
+}
+
+TEST(CsvReader, CrOnlyLineEnds) {
+  TempDir dir;
+  Ingest in;
+  auto rows = read_all(dir.write("mac.csv",
+                                 "user_id,event,timestamp,url\r"
+                                 "u1,page_view,1,\"two\rlines\"\r"
+                                 "\r"
+                                 "u2,page_view,2,x\r\n"
+                                 "u3,page_view,3,y\r"),
+                       mapping({}), in, 1000, 7);  // tiny blocks: a CR may end a block
+  ASSERT_TRUE(rows.ok()) << rows.error().str();
+  ASSERT_EQ(rows->size(), 3u);
+  EXPECT_EQ((*rows)[0].line, 2u);
+  EXPECT_EQ(in.str(*(*rows)[0].cols[kUrl]), "two\rlines");
+  EXPECT_EQ((*rows)[1].line, 5u);  // the quoted CR and the blank line count
+  EXPECT_EQ(in.str(*(*rows)[1].cols[kUrl]), "x");
+  EXPECT_EQ((*rows)[2].line, 6u);  // CRLF is one line end
+  EXPECT_EQ(in.stats.blank_lines, 1u);
+}
+
+TEST(CsvReader, BlankLinesAreCounted) {
+  TempDir dir;
+  Ingest in;
+  auto rows = read_all(dir.write("b.csv", "user_id,event,timestamp\n\nu,email_open,1\n\r\n\nu,email_open,2\n\n"),
+                       mapping({}), in);
+  ASSERT_TRUE(rows.ok()) << rows.error().str();
+  EXPECT_EQ(rows->size(), 2u);
+  EXPECT_EQ(in.stats.blank_lines, 4u);
+}
+
+TEST(CsvReader, DuplicateColumnThatIsReadIsAnError) {
+  TempDir dir;
+  Ingest in;
+  auto path = dir.write("d.csv", "user_id,event,timestamp,user_id\nu,email_open,1,v\n");
+  auto rows = read_all(path, mapping({}), in);
+  ASSERT_FALSE(rows.ok());
+  EXPECT_EQ(rows.error().str(),
+            path + ":1: column 'user_id' (the user id) appears twice in the header, as columns 1 and 4; rename or "
+                   "drop one");
+  path = dir.write("d2.csv", "user_id,event,timestamp,amount,note,amount\nu,purchase,1,2,x,3\n");
+  rows = read_all(path, mapping({}), in);
+  ASSERT_FALSE(rows.ok());
+  EXPECT_EQ(rows.error().line, 1);
+  EXPECT_NE(rows.error().message.find("as columns 4 and 6"), std::string::npos) << rows.error().message;
+  // Duplicates of columns that nothing reads are harmless.
+  Ingest ok;
+  rows = read_all(dir.write("d3.csv", "user_id,event,timestamp,note,note\nu,email_open,1,a,b\n"), mapping({}), ok);
+  ASSERT_TRUE(rows.ok()) << rows.error().str();
+  EXPECT_EQ(rows->size(), 1u);
+}
+
+TEST(CsvReader, TrimmedIdsAreCounted) {
+  TempDir dir;
+  Ingest in;
+  auto rows = read_all(dir.write("t.csv", "user_id,event,timestamp\n u1 ,email_open,1\nu1,email_open,2\nu2\t,email_open,3\n"),
+                       mapping({}), in);
+  ASSERT_TRUE(rows.ok()) << rows.error().str();
+  ASSERT_EQ(rows->size(), 3u);
+  EXPECT_EQ((*rows)[0].user, "u1");
+  EXPECT_EQ(in.users.size(), 2u);
+  EXPECT_EQ(in.stats.trimmed_ids, 2u);
+}
+
+TEST(CsvReader, IdsMustBeValidUtf8) {
+  TempDir dir;
+  for (std::string id : {std::string("caf\xE9"), std::string("\xED\xA0\x80"), std::string("\xC0\xAF")}) {
+    Ingest in;
+    auto path = dir.write("x.csv", "user_id,event,timestamp\nok\xC3\xA9,email_open,1\n" + id + ",email_open,2\n");
+    auto rows = read_all(path, mapping({}), in);
+    ASSERT_FALSE(rows.ok()) << id;
+    EXPECT_EQ(rows.error().line, 3);
+    EXPECT_NE(rows.error().message.find("the user id is not valid UTF-8"), std::string::npos) << rows.error().message;
+    Ingest skip;
+    skip.ctx.skip_bad = true;
+    rows = read_all(path, mapping({}), skip);
+    ASSERT_TRUE(rows.ok());
+    EXPECT_EQ(rows->size(), 1u);
+    EXPECT_EQ(skip.stats.skipped_bad, 1u);
+  }
 }
 
 TEST(CsvReader, FieldCountMismatchNamesFileAndLine) {

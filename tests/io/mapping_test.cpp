@@ -115,6 +115,46 @@ TEST(FieldMapping, FileErrorsCarryFileAndLine) {
   EXPECT_EQ(m.error().message, "cannot open mapping file");
 }
 
+TEST(FieldMapping, FileMustBeSmallTextWithSettings) {
+  TempDir dir;
+  auto path = dir.write("nul.map", std::string("user = id\nevent = e\0v\n", 22));
+  auto m = load_mapping_file(path);
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.error().str(), path + ":2: a NUL byte: a mapping file is text of `key = value` lines");
+
+  path = dir.write("big.map", "user = id\n" + std::string(size_t{1} << 20, '#'));
+  m = load_mapping_file(path);
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.error().str(), path + ": larger than 1 MiB; a mapping file is a few `key = value` lines");
+
+  path = dir.write("empty.map", "# nothing here\n\n");
+  m = load_mapping_file(path);
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.error().str(), path + ": no `key = value` lines; an empty mapping file is probably the wrong file");
+
+  m = load_mapping_file("/dev/zero");  // a device that never ends
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.error().str(), "/dev/zero: cannot read a mapping file from a device; give a file (or a pipe)");
+
+  path = dir.write("mac.map", "user = id\revent = kind\r\rtime = at\r");
+  m = load_mapping_file(path);
+  ASSERT_TRUE(m.ok()) << m.error().str();
+  EXPECT_EQ(m->event_field, std::optional<std::string>("kind"));
+  EXPECT_EQ(m->time_field, std::optional<std::string>("at"));
+}
+
+TEST(FieldMapping, CsvQuotes) {
+  FieldMapping m;
+  EXPECT_FALSE(m.csv_lenient_quotes);
+  ASSERT_TRUE(m.apply("csv_quotes", "lenient").ok());
+  EXPECT_TRUE(m.csv_lenient_quotes);
+  ASSERT_TRUE(m.apply("csv_quotes", "strict").ok());
+  EXPECT_FALSE(m.csv_lenient_quotes);
+  auto st = m.apply("csv_quotes", "loose");
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().message, "mapping 'csv_quotes': expected strict or lenient, got 'loose'");
+}
+
 TEST(FieldMapping, FormatFromPath) {
   EXPECT_EQ(format_from_path("a.csv"), InputFormat::Csv);
   EXPECT_EQ(format_from_path("dir/A.CSV.GZ"), InputFormat::Csv);

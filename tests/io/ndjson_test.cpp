@@ -159,6 +159,74 @@ TEST(NdjsonReader, SkipBadAndMissingUsers) {
   EXPECT_EQ(in.users.size(), 2u);
 }
 
+TEST(NdjsonReader, CrOnlyLineEndsAndBlankLines) {
+  TempDir dir;
+  Ingest in;
+  auto rows = read_all(dir.write("mac.ndjson",
+                                 "{\"user_id\":\"a\",\"event\":\"email_open\",\"timestamp\":1}\r"
+                                 "\r"
+                                 "{\"user_id\":\"b\",\"event\":\"email_open\",\"timestamp\":2}\r\n"
+                                 "  \n"
+                                 "{\"user_id\":\"c\",\"event\":\"email_open\",\"timestamp\":3}\r"),
+                       mapping({}), in, 1000, 16);  // small blocks: a CR may end a block
+  ASSERT_TRUE(rows.ok()) << rows.error().str();
+  ASSERT_EQ(rows->size(), 3u);
+  EXPECT_EQ((*rows)[1].user, "b");
+  EXPECT_EQ((*rows)[1].line, 3u);
+  EXPECT_EQ((*rows)[2].line, 5u);
+  EXPECT_EQ(in.stats.blank_lines, 2u);
+}
+
+TEST(NdjsonReader, DuplicateKeysThatAreReadAreBadLines) {
+  TempDir dir;
+  Ingest in;
+  auto path = dir.write("dup.ndjson",
+                        "{\"user_id\":\"a\",\"event\":\"email_open\",\"timestamp\":1,\"note\":1,\"note\":2}\n"
+                        "{\"user_id\":\"a\",\"event\":\"email_open\",\"timestamp\":2,\"user_id\":\"b\"}\n");
+  auto rows = read_all(path, mapping({}), in);
+  ASSERT_FALSE(rows.ok());
+  EXPECT_EQ(rows.error().str(), path + ":2: key 'user_id' appears twice in the object; which one is meant?");
+  Ingest skip;
+  skip.ctx.skip_bad = true;
+  rows = read_all(dir.write("dup2.ndjson",
+                            "{\"userId\":\"a\",\"event\":\"purchase\",\"timestamp\":1,"
+                            "\"properties\":{\"amount\":1},\"properties\":{\"amount\":2}}\n"
+                            "{\"userId\":\"a\",\"event\":\"purchase\",\"timestamp\":1,\"properties\":{\"amount\":1,\"amount\":2}}\n"
+                            "{\"userId\":\"a\",\"event\":\"purchase\",\"timestamp\":3,\"properties\":{\"amount\":3}}\n"),
+                  mapping({}), skip);
+  ASSERT_TRUE(rows.ok()) << rows.error().str();
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0].cols[kAmount], O(3));
+  EXPECT_EQ(skip.stats.skipped_bad, 2u);
+}
+
+TEST(NdjsonReader, TrimmedIdsAreCountedAlsoInIdentify) {
+  TempDir dir;
+  Ingest in;
+  auto rows = read_all(dir.write("t.ndjson",
+                                 "{\"userId\":\" a\",\"type\":\"track\",\"event\":\"email_open\",\"timestamp\":1}\n"
+                                 "{\"userId\":\"a \",\"type\":\"identify\",\"traits\":{\"plan\":\"pro\"}}\n"
+                                 "{\"userId\":\"a\",\"type\":\"track\",\"event\":\"email_open\",\"timestamp\":2}\n"),
+                       mapping({}), in);
+  ASSERT_TRUE(rows.ok()) << rows.error().str();
+  EXPECT_EQ(in.users.size(), 1u);
+  EXPECT_EQ(in.stats.trimmed_ids, 2u);
+  EXPECT_EQ(in.attr("a", kPlan), O(in.strings.find("pro")));
+}
+
+TEST(NdjsonReader, IdsMustBeValidUtf8) {
+  TempDir dir;
+  // A lone surrogate escape decodes to bytes that are not UTF-8; raw invalid bytes are
+  // refused by the JSON parser itself.
+  for (std::string id : {std::string("\\ud800"), std::string("\xED\xA0\x80"), std::string("caf\xE9")}) {
+    Ingest in;
+    auto path = dir.write("u.ndjson", "{\"user_id\":\"" + id + "\",\"event\":\"email_open\",\"timestamp\":1}\n");
+    auto rows = read_all(path, mapping({}), in);
+    ASSERT_FALSE(rows.ok()) << id;
+    EXPECT_EQ(rows.error().line, 1);
+  }
+}
+
 TEST(NdjsonReader, ConstantEventName) {
   TempDir dir;
   Ingest in;

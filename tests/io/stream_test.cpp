@@ -56,6 +56,67 @@ TEST(Gzip, TruncatedFileIsAnError) {
   EXPECT_NE(rows.error().message.find("cannot decompress"), std::string::npos) << rows.error().message;
 }
 
+std::string slurp(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+}
+
+TEST(Gzip, ConcatenatedMembersAreAllRead) {
+  TempDir dir;
+  // `cat a.gz b.gz > c.gz` is a valid gzip file of both contents (RFC 1952 members).
+  std::string first = slurp(dir.write_gz("a.gz", "user_id,event,timestamp\nu1,email_open,1\n"));
+  std::string second = slurp(dir.write_gz("b.gz", "u2,email_open,2\n"));
+  std::string third = slurp(dir.write_gz("c.gz", "u3,email_open,3\n"));
+  Ingest in;
+  auto rows = read_all(dir.write("all.csv.gz", first + second + third), mapping({}), in, 1000, 7);
+  ASSERT_TRUE(rows.ok()) << rows.error().str();
+  ASSERT_EQ(rows->size(), 3u);
+  EXPECT_EQ((*rows)[2].user, "u3");
+  EXPECT_EQ((*rows)[2].line, 4u);
+}
+
+TEST(Gzip, TrailingDataAfterTheGzipStreamIsAnError) {
+  TempDir dir;
+  std::string gz = slurp(dir.write_gz("a.gz", "user_id,event,timestamp\nu1,email_open,1\n"));
+  auto path = dir.write("tail.csv.gz", gz + "u2,email_open,2\n");
+  Ingest in;
+  auto rows = read_all(path, mapping({}), in);
+  ASSERT_FALSE(rows.ok());
+  EXPECT_EQ(rows.error().str(), path + ": data that is not gzip follows the compressed data at byte offset " +
+                                    std::to_string(gz.size()) + " (concatenated gzip files are read, other data is not)");
+  Ingest skip;
+  skip.ctx.skip_bad = true;  // not a line: --skip-bad cannot skip it
+  EXPECT_FALSE(read_all(path, mapping({}), skip).ok());
+}
+
+TEST(Gzip, OverAPipeIsDecompressed) {
+  TempDir dir;
+  std::string gz = slurp(dir.write_gz("a.gz", "user_id,event,timestamp\nu1,email_open,1\n"));
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  ASSERT_EQ(::write(fds[1], gz.data(), gz.size()), static_cast<ssize_t>(gz.size()));
+  ::close(fds[1]);
+  Ingest in;
+  // What `--events <(gzip -c events.csv)` passes: a pipe, which cannot be peeked at with pread.
+  auto rows = read_all("/dev/fd/" + std::to_string(fds[0]), mapping({"format=csv"}), in);
+  ::close(fds[0]);
+  ASSERT_TRUE(rows.ok()) << rows.error().str();
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0].user, "u1");
+}
+
+TEST(InputStreamTest, OnlyRegularFilesCanBeReadTwice) {
+  TempDir dir;
+  EXPECT_TRUE(can_read_twice(dir.write("e.csv", "x\n")));
+  EXPECT_FALSE(can_read_twice("-"));
+  EXPECT_FALSE(can_read_twice("/dev/null"));
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  EXPECT_FALSE(can_read_twice("/dev/fd/" + std::to_string(fds[0])));
+  ::close(fds[0]);
+  ::close(fds[1]);
+}
+
 TEST(Stdin, DashReadsStandardInput) {
   TempDir dir;
   auto path = dir.write_gz("in.gz", "{\"user_id\":\"s\",\"event\":\"email_open\",\"timestamp\":9}\n");

@@ -41,6 +41,40 @@ TEST(Writers, NdjsonGolden) {
             "\"spend total\":100}\n");
 }
 
+TEST(Writers, CsvFormulaGuard) {
+  ResultTable t;
+  t.user_ids = {"=cmd|' /C calc'!A0", "+1", "-2+3", "@SUM(A1)", "\tx", "\rx", "-3.5", "plain", "a=b"};
+  ResultColumn tier{"tier", ColumnKind::Text, {}, {"=HYPERLINK(\"x\")", "", "", "", "", "", "-7", "ok", ""},
+                    {1, 1, 1, 1, 1, 1, 1, 1, 1}};
+  ResultColumn n{"n", ColumnKind::Number, {-3.5, 0, 0, 0, 0, 0, 0, 0, 0}, {}, {1, 1, 1, 1, 1, 1, 1, 1, 1}};
+  t.columns = {tier, n};
+  std::ostringstream guarded, plain;
+  write_csv(t, guarded, CsvWriteOptions{.guard_formulas = true});
+  write_csv(t, plain);
+  EXPECT_EQ(guarded.str(),
+            "user_id,tier,n\n"
+            "'=cmd|' /C calc'!A0,\"'=HYPERLINK(\"\"x\"\")\",-3.5\n"
+            "'+1,,0\n"
+            "'-2+3,,0\n"
+            "'@SUM(A1),,0\n"
+            "'\tx,,0\n"
+            "\"'\rx\",,0\n"
+            "-3.5,-7,0\n"  // a cell that is a plain number is no formula: left alone
+            "plain,ok,0\n"
+            "a=b,,0\n");
+  EXPECT_EQ(plain.str().substr(0, 34), "user_id,tier,n\n=cmd|' /C calc'!A0,");  // off by default
+}
+
+TEST(Writers, NdjsonNeverWritesSurrogatesOrOverlongs) {
+  ResultTable t;
+  t.user_ids = {"u"};
+  ResultColumn s{"s", ColumnKind::Text, {}, {"a\xED\xA0\x80" "b\xC0\xAF" "c\xF4\x90\x80\x80"}, {1}};
+  t.columns = {s};
+  std::ostringstream out;
+  write_ndjson(t, out);
+  EXPECT_EQ(out.str(), "{\"user_id\":\"u\",\"s\":\"a\\ufffd\\ufffd\\ufffdb\\ufffd\\ufffdc\\ufffd\\ufffd\\ufffd\\ufffd\"}\n");
+}
+
 TEST(Writers, EmptyTableWritesHeaderOnly) {
   ResultTable t;
   t.columns.push_back(ResultColumn{"score", ColumnKind::Number, {}, {}, {}});

@@ -68,6 +68,11 @@ std::optional<int> input_options(const InputArgs& a, runtime::RunOptions& o) {
   o.skip_bad = a.skip_bad;
   if (a.as_of) {
     o.as_of = parse_instant(*a.as_of);
+    if (o.as_of && !time_in_range(*o.as_of)) {
+      std::cerr << fmt::format("error: --as-of '{}' is outside the times scorec represents ({})\n", *a.as_of,
+                               time_range_text());
+      return 2;
+    }
     if (!o.as_of) {
       std::cerr << fmt::format("error: --as-of '{}' is not a date or time; write 2024-03-01 or 2024-03-01T10:00:00Z\n", *a.as_of);
       return 2;

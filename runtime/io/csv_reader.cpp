@@ -102,9 +102,7 @@ class CsvEventReader final : public EventReader {
       return bad_.report(file, rec_.line, fmt::format("field '{}': missing the timestamp", time_name));
     auto ts = time_.parse(time_text);
     if (!ts)
-      return bad_.report(file, rec_.line,
-                         fmt::format("field '{}': cannot parse '{}' as a timestamp (expected {})", time_name,
-                                     time_text, time_.expected()));
+      return bad_.report(file, rec_.line, fmt::format("field '{}': {}", time_name, time_.failure(time_text)));
     std::string_view user = normalize_user_id(trim(f[static_cast<size_t>(user_col_)]));
     if (user.empty()) {
       ++ctx_.stats.missing_user;

@@ -13,8 +13,16 @@
 #include "runtime/native/native_engine.h"
 #include "runtime/state/session.h"
 #include "runtime/state/state_file.h"
+#include "support/time.h"
 
 namespace scorec::detail {
+
+// An as-of time or event time must be an instant scorec represents (support/time.h).
+Status check_time(double t, std::string_view what) {
+  if (time_in_range(t)) return Ok{};
+  return Error{fmt::format("{} {} is not an instant scorec represents: give epoch seconds from {} to {} ({})", what,
+                           t, kMinTime, kEndTime - 1, time_range_text())};
+}
 
 struct ScorerImpl {
   Rules rules;
@@ -61,10 +69,12 @@ struct ScorerImpl {
     }
   }
   // Numbers are numbers, durations (seconds) and timestamps (epoch seconds); for a
-  // bool, 0 and 1. NaN and infinities are null, counted.
+  // bool, 0 and 1. NaN and infinities, and timestamps outside the range of instants, are
+  // null, counted.
   bool convert_number(double d, ir::Type type, double& out) {
     bool numeric = type == ir::Type::Number || type == ir::Type::Duration || type == ir::Type::Timestamp;
     if (!std::isfinite(d) || !(numeric || (type == ir::Type::Bool && (d == 0 || d == 1)))) return conv.bad();
+    if (type == ir::Type::Timestamp && !time_in_range(d)) return conv.bad();
     out = d;
     return true;
   }
@@ -126,7 +136,7 @@ Scorer& Scorer::operator=(Scorer&&) noexcept = default;
 Scorer::~Scorer() = default;
 
 Result<Scorer> Scorer::create(const Rules& rules, double as_of, const ScorerOptions& options) {
-  if (!std::isfinite(as_of)) return Error{"the as-of time must be a finite number of epoch seconds"};
+  if (auto st = detail::check_time(as_of, "the as-of time"); !st) return st.error();
   auto impl = make_impl(rules, options);
   if (!impl) return impl.error();
   auto& s = **impl;
@@ -177,7 +187,8 @@ Status Scorer::set_profile(std::string_view user, std::span<const Field> attribu
 
 Status Scorer::add_event(std::string_view user, std::string_view type, double ts, std::span<const Field> properties) {
   auto& s = *impl_;
-  if (!std::isfinite(ts)) return Error{fmt::format("event '{}' of user '{}': the timestamp is not a finite number", type, user)};
+  if (auto st = detail::check_time(ts, "the timestamp"); !st)
+    return Error{fmt::format("event '{}' of user '{}': {}", type, user, st.error().message)};
   int t = s.program.schema.find_event(type);
   const ir::EventDecl* decl = t >= 0 ? &s.program.schema.events[t] : nullptr;
   if (decl)
@@ -233,7 +244,8 @@ Status Scorer::add_events(const EventColumns& in) {
     if (!declared) return Error{fmt::format("no event type of the rules declares a property '{}'", col.name)};
   }
   for (size_t r = 0; r < n; ++r)
-    if (!std::isfinite(in.ts[r])) return Error{fmt::format("batch row {}: the timestamp is not a finite number", r)};
+    if (auto st = detail::check_time(in.ts[r], "the timestamp"); !st)
+      return Error{fmt::format("batch row {}: {}", r, st.error().message)};
 
   auto& b = s.batch;
   b.reset(schema.num_columns);
@@ -317,7 +329,7 @@ Status Scorer::read_profiles(const std::string& path, const ReadOptions& options
 }
 
 Status Scorer::advance(double as_of) {
-  if (!std::isfinite(as_of)) return Error{"the as-of time must be a finite number of epoch seconds"};
+  if (auto st = detail::check_time(as_of, "the as-of time"); !st) return st.error();
   impl_->changed();
   return impl_->session.advance(as_of);
 }

@@ -4,19 +4,15 @@
 //
 // NAME defaults to the rules file's stem as a C identifier. Exit 0 when written, 1 on
 // errors in the rules, an unknown CPU or a file that cannot be written, 2 on usage.
-#include <unistd.h>
-
 #include <cctype>
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 
 #include <fmt/format.h>
 
 #include "cli/commands.h"
 #include "jit/aot.h"
+#include "support/file_io.h"
 
 namespace scorec::cli {
 namespace {
@@ -31,31 +27,6 @@ std::string default_name(const std::string& rules) {
   return name;
 }
 
-// Writes `data` next to `path` and renames it into place, so a reader never sees a
-// half-written file and a failure leaves the old one alone.
-Status write_atomically(const std::string& path, const std::string& data) {
-  std::string tmp = fmt::format("{}.tmp{}", path, getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) return Error{fmt::format("cannot write '{}': {}", tmp, std::strerror(errno))};
-    out.write(data.data(), static_cast<std::streamsize>(data.size()));
-    out.flush();
-    if (!out) {
-      std::error_code ignored;
-      std::filesystem::remove(tmp, ignored);
-      return Error{fmt::format("cannot write '{}': {}", tmp, std::strerror(errno))};
-    }
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::error_code ignored;
-    std::filesystem::remove(tmp, ignored);
-    return Error{fmt::format("cannot write '{}': {}", path, ec.message())};
-  }
-  return Ok{};
-}
-
 }  // namespace
 
 int compile_object(const CompileArgs& a) {
@@ -65,10 +36,7 @@ int compile_object(const CompileArgs& a) {
         "error: --name '{}' is not a C identifier (letters, digits and _, not starting with a digit)\n", name);
     return 2;
   }
-  if (a.header && std::filesystem::path(*a.header) == std::filesystem::path(a.output)) {
-    std::cerr << "error: --header and -o name the same file\n";
-    return 2;
-  }
+  if (auto clash = refuse_overwriting({{"-o", a.output}, {"--header", a.header}}, {{"RULES", a.rules}})) return *clash;
 
   frontend::SourceManager sources;
   frontend::Diagnostics diags;
@@ -85,12 +53,12 @@ int compile_object(const CompileArgs& a) {
     std::cerr << "error: " << out.error().str() << "\n";
     return 1;
   }
-  if (auto st = write_atomically(a.output, out->object); !st) {
+  if (auto st = write_file_atomically(a.output, out->object); !st) {
     std::cerr << "error: " << st.error().str() << "\n";
     return 1;
   }
   if (a.header) {
-    if (auto st = write_atomically(*a.header, out->header); !st) {
+    if (auto st = write_file_atomically(*a.header, out->header); !st) {
       std::cerr << "error: " << st.error().str() << "\n";
       return 1;
     }

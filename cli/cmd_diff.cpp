@@ -33,6 +33,10 @@ int diff(const DiffArgs& a) {
     std::cerr << "error: diff reads the events once per rules file, so --events must name a file, not standard input\n";
     return 2;
   }
+  auto inputs = input_paths(a);
+  inputs.push_back({"OLD", a.old_rules});
+  inputs.push_back({"NEW", a.new_rules});
+  if (auto clash = refuse_overwriting({{"-o", a.output}}, inputs)) return *clash;
   // Both rules files are checked before anything runs, so one pass shows every error.
   // (One SourceManager each: a manager loads an imported file once, for one program.)
   frontend::SourceManager old_sources, new_sources;

@@ -19,6 +19,9 @@ int explain(const ExplainArgs& a) {
                  "not standard input\n";
     return 2;
   }
+  auto inputs = input_paths(a);
+  inputs.push_back({"RULES", a.rules});
+  if (auto clash = refuse_overwriting({{"-o", a.output}}, inputs)) return *clash;
   frontend::SourceManager sources;
   frontend::Diagnostics diags;
   auto program = compile_source(a.rules, sources, diags);

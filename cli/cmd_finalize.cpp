@@ -11,6 +11,13 @@
 namespace scorec::cli {
 
 int finalize(const FinalizeArgs& a) {
+  // As with run, --state-out may replace one of the states it combines: they are all
+  // read before it is written, atomically.
+  std::vector<NamedPath> states;
+  for (const auto& s : a.states) states.push_back({"STATE", s});
+  if (auto clash = refuse_overwriting({{"-o", a.output}, {"--state-out", a.state_out}}, {{"RULES", a.rules}}))
+    return *clash;
+  if (auto clash = refuse_overwriting({{"-o", a.output}}, states)) return *clash;
   frontend::SourceManager sources;
   frontend::Diagnostics diags;
   auto program = compile_rules(a.rules, false, diags, sources);

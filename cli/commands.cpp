@@ -2,9 +2,9 @@
 
 #include <unistd.h>
 
-#include <filesystem>
 #include <cstdio>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -19,6 +19,7 @@
 #include "jit/jit_engine.h"
 #include "runtime/engine/driver.h"
 #include "runtime/io/result_writer.h"
+#include "support/file_io.h"
 #include "support/text.h"
 #include "support/time.h"
 
@@ -92,6 +93,11 @@ std::optional<int> input_options(const InputArgs& a, runtime::RunOptions& o) {
   o.skip_bad = a.skip_bad;
   if (a.as_of) {
     o.as_of = parse_instant(*a.as_of);
+    if (o.as_of && !time_in_range(*o.as_of)) {
+      std::cerr << fmt::format("error: --as-of '{}' is outside the times scorec represents ({})\n", *a.as_of,
+                               time_range_text());
+      return 2;
+    }
     if (!o.as_of) {
       std::cerr << fmt::format("error: --as-of '{}' is not a date or time; write 2024-03-01, 2024-03-01T10:00:00Z or now\n", *a.as_of);
       return 2;
@@ -151,9 +157,8 @@ bool write_text(const std::optional<std::string>& path, const std::string& text)
     std::cout.flush();
     return true;
   }
-  std::ofstream file(*path, std::ios::binary);
-  if (!file || !(file << text) || !file.flush()) {
-    std::cerr << fmt::format("error: cannot write '{}'\n", *path);
+  if (auto st = write_file_atomically(*path, text); !st) {
+    std::cerr << "error: " << st.error().str() << "\n";
     return false;
   }
   return true;
@@ -161,24 +166,59 @@ bool write_text(const std::optional<std::string>& path, const std::string& text)
 
 bool write_table(const runtime::ResultTable& table, const std::string& format, const std::optional<std::string>& path,
                  bool csv_safe) {
-  std::ofstream file;
-  std::ostream* out = &std::cout;
-  if (path && *path != "-") {
-    file.open(*path, std::ios::binary);
-    if (!file) {
-      std::cerr << fmt::format("error: cannot write '{}'\n", *path);
-      return false;
-    }
-    out = &file;
-  }
-  if (format == "ndjson") runtime::write_ndjson(table, *out);
-  else runtime::write_csv(table, *out, {.guard_formulas = csv_safe});
-  out->flush();
-  if (!*out) {
-    std::cerr << fmt::format("error: cannot write '{}'\n", path && *path != "-" ? *path : "standard output");
+  bool to_stdout = !path || *path == "-";
+  std::ostringstream text;
+  std::ostream& out = to_stdout ? std::cout : text;
+  if (format == "ndjson") runtime::write_ndjson(table, out);
+  else runtime::write_csv(table, out, {.guard_formulas = csv_safe});
+  if (!to_stdout) return write_text(path, std::move(text).str());
+  out.flush();
+  if (!out) {
+    std::cerr << "error: cannot write 'standard output'\n";
     return false;
   }
   return true;
+}
+
+std::vector<NamedPath> input_paths(const InputArgs& a) {
+  return {{"--events", a.events}, {"--profiles", a.profiles}, {"--mapping", a.mapping},
+          {"--profile-mapping", a.profile_mapping}};
+}
+
+namespace {
+
+bool names_a_file(const NamedPath& p) { return p.path && !p.path->empty() && *p.path != "-"; }
+
+// Two paths to files that may not exist yet: the same file, or the same path once "."
+// and ".." and the symbolic links of the parts that exist are resolved.
+bool same_target(const std::string& a, const std::string& b) {
+  if (same_file(a, b)) return true;
+  std::error_code ea, eb;
+  auto ca = std::filesystem::weakly_canonical(a, ea), cb = std::filesystem::weakly_canonical(b, eb);
+  return !ea && !eb && ca == cb;
+}
+
+}  // namespace
+
+std::optional<int> refuse_overwriting(const std::vector<NamedPath>& outputs, const std::vector<NamedPath>& inputs) {
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    const NamedPath& out = outputs[i];
+    if (!names_a_file(out)) continue;
+    for (const NamedPath& in : inputs) {
+      if (!names_a_file(in) || !same_file(*out.path, *in.path)) continue;
+      std::cerr << fmt::format("error: {} '{}' is also an input ({} '{}'); scorec does not overwrite its inputs: "
+                               "write to another file\n",
+                               out.option, *out.path, in.option, *in.path);
+      return 2;
+    }
+    for (size_t j = 0; j < i; ++j) {
+      if (!names_a_file(outputs[j]) || !same_target(*out.path, *outputs[j].path)) continue;
+      std::cerr << fmt::format("error: {} and {} name the same file ('{}'); give each its own\n", outputs[j].option,
+                               out.option, *out.path);
+      return 2;
+    }
+  }
+  return std::nullopt;
 }
 
 int check(const CheckArgs& a) {
@@ -248,6 +288,13 @@ int run(const RunArgs& a) {
     std::cerr << "error: the rules and the input cannot both come from standard input; give one as a file\n";
     return 2;
   }
+  // --state-out may name --state-in (continuing a state in place): the state is read
+  // whole before the new one replaces it, atomically.
+  auto inputs = input_paths(a);
+  inputs.push_back({"RULES", a.rules});
+  if (auto clash = refuse_overwriting({{"-o", a.output}, {"--state-out", a.state_out}}, inputs)) return *clash;
+  if (auto clash = refuse_overwriting({{"-o", a.output}}, {{"--state-in", a.state_in}})) return *clash;
+
   frontend::SourceManager sources;
   frontend::Diagnostics diags;
   auto program = compile_rules(a.rules, a.color, diags, sources);

@@ -103,8 +103,21 @@ std::unique_ptr<runtime::Engine> make_engine(const ir::Program& program, const I
 std::optional<runtime::RunOutput> score_input(const ir::Program& program, const runtime::RunOptions& o,
                                               const InputArgs& a, const std::string& label = {});
 // Writes `text` to `path` (standard output when there is none or it is "-"); false,
-// after saying so, when it cannot.
+// after saying so, when it cannot. A file is replaced whole (support/file_io.h), never
+// left half-written.
 bool write_text(const std::optional<std::string>& path, const std::string& text);
+
+// A file a command reads or writes, with the option that names it ("--events", "-o").
+struct NamedPath {
+  std::string option;
+  std::optional<std::string> path;  // nullopt (or "-"): none, or a standard stream
+};
+// The input files every command that reads events names (rules excluded).
+std::vector<NamedPath> input_paths(const InputArgs& a);
+// Refuses outputs that would overwrite an input, or each other: same file by device and
+// inode (support/file_io.h), or the same path when it does not exist yet. On a clash it
+// prints which and returns the exit code (2, a usage error); nothing has been written.
+std::optional<int> refuse_overwriting(const std::vector<NamedPath>& outputs, const std::vector<NamedPath>& inputs);
 
 // cli/cmd_diff.cpp: score the same input with two rule sets and report what changed.
 struct DiffArgs : InputArgs {

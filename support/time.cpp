@@ -9,6 +9,8 @@
 
 namespace scorec {
 
+const char* time_range_text() { return "0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z"; }
+
 long long days_from_civil(long long y, unsigned m, unsigned d) {
   y -= m <= 2;
   const long long era = (y >= 0 ? y : y - 399) / 400;
@@ -121,7 +123,9 @@ std::optional<double> parse_iso8601(std::string_view text) {
   }
   auto off = zone(c);
   if (!off || !c.done()) return std::nullopt;
-  return to_epoch(y, mo, d, h, mi, s + frac) - *off;
+  double t = to_epoch(y, mo, d, h, mi, s + frac) - *off;
+  if (!time_in_range(t)) return std::nullopt;  // year 0000, or an offset across the ends
+  return t;
 }
 
 std::optional<double> parse_time_format(std::string_view text, std::string_view fmt,
@@ -207,13 +211,18 @@ std::optional<double> parse_time_format(std::string_view text, std::string_view 
   }
   c.skip_spaces();
   if (!c.done()) return std::nullopt;
-  if (have_epoch) return epoch;
+  if (have_epoch) return time_in_range(epoch) ? std::optional<double>(epoch) : std::nullopt;
   if (fmt.find("%j") == std::string_view::npos && !valid_date(y, mo, d)) return std::nullopt;
   if (h > 23 || mi > 59 || s > 60) return std::nullopt;
-  return to_epoch(y, mo, d, h, mi, s + frac) - off;
+  double t = to_epoch(y, mo, d, h, mi, s + frac) - off;
+  if (!time_in_range(t)) return std::nullopt;
+  return t;
 }
 
 std::string format_iso8601(double t) {
+  // Outside the range the civil arithmetic below overflows (or, for NaN and the
+  // infinities, converts what cannot be converted): write the number instead.
+  if (!time_in_range(t)) return fmt::format("{}", t);
   double whole = std::floor(t);
   double frac = t - whole;
   long long secs = static_cast<long long>(whole);

@@ -270,7 +270,9 @@ typedef struct scorec_event_columns {
 } scorec_event_columns;
 
 /* Adds a batch; its events apply in timestamp order. A column no event type declares,
- * a missing array or a non-finite timestamp: SCOREC_ERROR_INPUT, and nothing is added. */
+ * a missing array or a timestamp that is not an instant (NaN, or outside years 0001 to
+ * 9999: epoch seconds -62135596800 to 253402300799): SCOREC_ERROR_INPUT, and nothing is
+ * added. The same holds for the times of scorec_scorer_create, _add_event and _advance. */
 scorec_status scorec_scorer_add_events(scorec_scorer* scorer, const scorec_event_columns* batch);
 
 /* How scorec_scorer_read_events / _read_profiles read a file: CSV or NDJSON (also

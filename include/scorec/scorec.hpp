@@ -14,8 +14,11 @@
 //     Scorers over the same Rules run concurrently without locking.
 //   - The free functions (compile_file, compile_string) are thread-safe.
 //
-// Time is epoch seconds (UTC) as a double. A scorer scores "as of" an instant T: events
-// after T wait in the scorer (they count as "future") until the as-of time reaches them.
+// Time is epoch seconds (UTC) as a double, an instant from 0001-01-01T00:00:00Z to
+// 9999-12-31T23:59:59Z (-62135596800 to 253402300799): an as-of or event time outside
+// that range, or NaN, is an error (docs/input.md). A scorer scores "as of" an instant T:
+// events after T wait in the scorer (they count as "future") until the as-of time
+// reaches them.
 #pragma once
 
 #include <cstdint>
@@ -201,7 +204,8 @@ class Scorer {
   static Result<Scorer> create(const Rules& rules, double as_of, const ScorerOptions& options = {});
   // A scorer continuing from a state file written by save_state (or `scorec run
   // --state-out`). Refused with a clear error when the file is from other rules (its
-  // state layout differs), truncated, corrupted, or from a newer scorec.
+  // state layout differs), truncated, corrupted, invalid (holding times or values no
+  // run writes), from a newer scorec, or not a file (a directory).
   static Result<Scorer> load_state(const Rules& rules, const std::string& path, const ScorerOptions& options = {});
 
   Scorer(Scorer&&) noexcept;

@@ -153,6 +153,9 @@ Expected<RunOutput> combine_states(const ir::Program& program, const std::vector
     if (!s) return s.error();
     states.push_back(std::move(*s));
   }
+  // One partition's state alone is not the result of the run (Session::load would take
+  // it as a run to continue).
+  if (auto st = check_all_partitions(states); !st) return st.error();
   if (auto st = session.load(std::move(states)); !st) return st.error();
   if (auto st = session.begin(session.loaded_as_of()); !st) return st.error();
   if (auto st = session.apply(session.take_kept(), false, ""); !st) return st.error();

@@ -106,9 +106,7 @@ class CsvEventReader final : public EventReader {
       return bad_.report(file, rec_.line, fmt::format("field '{}': missing the timestamp", time_name));
     auto ts = time_.parse(time_text);
     if (!ts)
-      return bad_.report(file, rec_.line,
-                         fmt::format("field '{}': cannot parse '{}' as a timestamp (expected {})", time_name,
-                                     time_text, time_.expected()));
+      return bad_.report(file, rec_.line, fmt::format("field '{}': {}", time_name, time_.failure(time_text)));
     std::string_view user = read_user_id(f[static_cast<size_t>(user_col_)], ctx_.stats, id_error_);
     if (!id_error_.empty()) return bad_.report(file, rec_.line, std::move(id_error_));
     if (user.empty()) {

@@ -90,10 +90,10 @@ class NdjsonEventReader final : public EventReader {
     std::optional<double> ts;
     if (tv->kind != JsonKind::Bool && time_text) ts = time_.parse(*time_text);
     if (!ts)
-      return report(fmt::format("field '{}': cannot parse {} as a timestamp (expected {})",
-                                present_name(rec_, slots_.time, plan_.time),
-                                time_text ? fmt::format("'{}'", *time_text) : std::string("a JSON array or object"),
-                                time_.expected()));
+      return report(fmt::format("field '{}': {}", present_name(rec_, slots_.time, plan_.time),
+                                time_text ? time_.failure(*time_text)
+                                          : fmt::format("cannot parse a JSON array or object as a timestamp (expected {})",
+                                                        time_.expected())));
 
     const JsonVal* uv = rec_.first(slots_.user);
     // Only strings and numbers are ids; true/false is not anyone's id.

@@ -28,6 +28,10 @@ bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
+// Numbers parse to any finite value; only those in the range scorec represents are
+// instants (support/time.h).
+std::optional<double> in_range(double t) { return time_in_range(t) ? std::optional<double>(t) : std::nullopt; }
+
 }  // namespace
 
 TimeParser::TimeParser(const FieldMapping& m)
@@ -38,26 +42,21 @@ std::optional<double> TimeParser::parse_uncached(std::string_view text, TimeForm
   if (text.empty()) return std::nullopt;
   switch (f) {
     case TimeFormat::Auto: {
-      if (auto n = parse_number(text)) {
-        if (!std::isfinite(*n)) return std::nullopt;
-        return std::fabs(*n) > 1e11 ? *n / 1000.0 : *n;
-      }
+      if (auto n = parse_number(text)) return in_range(std::fabs(*n) > 1e11 ? *n / 1000.0 : *n);
       [[fallthrough]];
     }
     case TimeFormat::Iso8601: {
       auto t = parse_iso8601(text);
-      if (t && offset_ != 0 && !iso_names_zone(text)) *t -= offset_;
+      if (t && offset_ != 0 && !iso_names_zone(text)) return in_range(*t - offset_);
       return t;
     }
     case TimeFormat::EpochSeconds: {
       auto n = parse_number(text);
-      if (!n || !std::isfinite(*n)) return std::nullopt;
-      return n;
+      return n ? in_range(*n) : std::nullopt;
     }
     case TimeFormat::EpochMillis: {
       auto n = parse_number(text);
-      if (!n || !std::isfinite(*n)) return std::nullopt;
-      return *n / 1000.0;
+      return n ? in_range(*n / 1000.0) : std::nullopt;
     }
     case TimeFormat::Pattern:
       return parse_time_format(text, pattern_, offset_);
@@ -80,6 +79,15 @@ std::optional<double> TimeParser::parse_value(std::string_view text) const {
   auto v = parse_uncached(text, format_);
   if (!v && format_ == TimeFormat::Pattern) v = parse_uncached(text, TimeFormat::Auto);
   return v;
+}
+
+std::string TimeParser::failure(std::string_view text) const {
+  // A number that is not an instant is one outside the range: say so, rather than
+  // that it is not a number.
+  bool numeric = format_ == TimeFormat::Auto || format_ == TimeFormat::EpochSeconds || format_ == TimeFormat::EpochMillis;
+  if (numeric && parse_number(text))
+    return fmt::format("the time '{}' is outside the range scorec represents ({})", text, time_range_text());
+  return fmt::format("cannot parse '{}' as a timestamp (expected {})", text, expected());
 }
 
 std::string TimeParser::expected() const {
@@ -154,7 +162,7 @@ bool ValueConverter::from_text(std::string_view text, ir::Type type, double& out
       auto t = trim(text);
       auto v = parse_number(t);
       if (!v) v = parse_duration(t);
-      if (!v) return bad();
+      if (!v || !std::isfinite(*v)) return bad();  // "nand", "1e308w": not a duration
       out = *v;
       return true;
     }

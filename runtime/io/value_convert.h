@@ -16,7 +16,8 @@ namespace scorec::runtime {
 
 // Timestamps by the mapping's time_format. Auto: ISO-8601, or a plain number as epoch
 // seconds (milliseconds when > 1e11). The mapping's timezone applies to ISO texts and
-// patterns that name no zone.
+// patterns that name no zone. A time outside the range scorec represents (years 0001 to
+// 9999, support/time.h) does not parse.
 class TimeParser {
  public:
   explicit TimeParser(const FieldMapping& m);
@@ -28,6 +29,9 @@ class TimeParser {
   std::optional<double> parse_value(std::string_view text) const;
   // "ISO-8601 or epoch seconds/milliseconds", for error messages.
   std::string expected() const;
+  // Why `text` is not a timestamp (after parse failed): "cannot parse 'x' as a timestamp
+  // (expected ...)", or, for a number, that it is outside the range of instants.
+  std::string failure(std::string_view text) const;
 
  private:
   std::optional<double> parse_uncached(std::string_view text, TimeFormat f) const;

@@ -11,12 +11,15 @@
 
 namespace scorec::runtime {
 
+// The latest event time of a run that has read no event: below every instant.
+constexpr double kNoEventTime = -1e300;
+
 struct SavedState {
   uint64_t layout_hash = 0;  // state_layout.h
   uint64_t rules_hash = 0;
   std::string rules_label;   // the rules file it was saved with, for messages
   double as_of = 0;          // the as-of time the base state was scored at
-  double latest_event = -1e300;  // the latest event timestamp seen (the next default as-of)
+  double latest_event = kNoEventTime;  // the latest event timestamp seen (the next default as-of)
   uint32_t generation = 0;   // how many runs this state has been through, counting the one that saved it
   uint32_t partition = 0, partitions = 1;
   std::vector<std::string> strings;               // the string pool; values of string type are ids into it

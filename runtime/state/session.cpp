@@ -53,6 +53,35 @@ Error malformed(const SavedState& s) {
 
 }  // namespace
 
+Status check_all_partitions(const std::vector<SavedState>& states) {
+  if (states.empty()) return Ok{};
+  const uint32_t n = states.front().partitions;
+  for (const auto& s : states)
+    if (s.partitions != n)
+      return Error{"the states are not from the same partitioned run (their partition counts differ)"};
+  // A count of states far from n is named before anything of size n is allocated (n is
+  // whatever the file says).
+  if (states.size() > n)
+    return Error{fmt::format("{} states given, but the run was split into {} partitions; give each of them once",
+                             states.size(), n)};
+  std::vector<uint8_t> seen(n, 0);
+  for (const auto& s : states)
+    if (seen[s.partition]++) return Error{fmt::format("partition {}/{} is given twice", s.partition, n)};
+  std::string missing;
+  uint32_t count = 0;
+  for (uint32_t k = 0; k < n; ++k) {
+    if (seen[k]) continue;
+    if (++count <= 10) missing += fmt::format("{}{}/{}", missing.empty() ? "" : ", ", k, n);
+  }
+  if (count > 10) missing += fmt::format(" and {} more", count - 10);
+  if (count > 0)
+    return Error{fmt::format("the run was split into {} partitions, and the state{} of partition{} {} {} missing; "
+                             "give the states of all {} (each from --partition K/{} --state-out)",
+                             n, count == 1 ? "" : "s", count == 1 ? "" : "s", missing, count == 1 ? "is" : "are", n,
+                             n)};
+  return Ok{};
+}
+
 Session::Session(RunState& run, Engine& engine, bool keep_state)
     : run_(run), engine_(engine), keep_state_(keep_state), horizon_(retention_horizon(run.program)) {
   kept_.reset(run.program.schema.num_columns);
@@ -72,12 +101,7 @@ Status Session::load(std::vector<SavedState> states) {
       return Error{"the states are not from the same partitioned run (their partition counts or histories differ)"};
   }
   if (states.size() > 1) {
-    std::vector<int> seen(first.partitions, 0);
-    if (states.size() != first.partitions)
-      return Error{fmt::format("{} states given, but the run was split into {} partitions; give all of them once",
-                               states.size(), first.partitions)};
-    for (const auto& s : states)
-      if (seen[s.partition]++) return Error{fmt::format("partition {}/{} is given twice", s.partition, s.partitions)};
+    if (auto st = check_all_partitions(states); !st) return st;
     partition_ = 0;
     partitions_ = 1;
   } else {
@@ -157,6 +181,11 @@ Status Session::load(std::vector<SavedState> states) {
 }
 
 Status Session::begin(double as_of) {
+  // Callers check their inputs; this keeps a time no engine represents out of the run
+  // whatever the caller (decay and formatting convert times to integers).
+  if (!time_in_range(as_of))
+    return Error{fmt::format("the as-of time {} is not an instant scorec represents ({})", format_iso8601(as_of),
+                             time_range_text())};
   if (loaded_ && as_of < loaded_as_of_)
     return Error{fmt::format("the as-of time {} is before the state's ({}); a state only moves forward in time",
                              format_iso8601(as_of), format_iso8601(loaded_as_of_))};

@@ -23,6 +23,10 @@ struct SessionCounts {
   uint64_t late = 0;            // new events older than the state's as-of time
 };
 
+// That `states` are the states of every partition of one run, each once: otherwise an
+// error that names the missing (or repeated) partitions. Combining needs all of them.
+Status check_all_partitions(const std::vector<SavedState>& states);
+
 class Session {
  public:
   // keep_state: the run will be saved, so it snapshots the base state and keeps the
@@ -82,7 +86,7 @@ class Session {
   double loaded_as_of_ = -1e300;
   bool has_base_ = false;      // the run state starts from a base scored at base_as_of_
   double base_as_of_ = -1e300;
-  double latest_event_ = -1e300;
+  double latest_event_ = kNoEventTime;
   uint32_t partition_ = 0, partitions_ = 1;
   EventBatch kept_;                // loaded from the state, until take_kept()
   uint64_t kept_used_before_ = 0;  // kept events the state's run already counted as used

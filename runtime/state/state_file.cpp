@@ -1,16 +1,22 @@
 #include "runtime/state/state_file.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <bit>
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 
 #include <fmt/format.h>
 
 #include "runtime/state/state_layout.h"
+#include "support/file_io.h"
 #include "support/hash.h"
+#include "support/time.h"
 
 namespace scorec::runtime {
 namespace {
@@ -141,7 +147,14 @@ std::string encode_state(const SavedState& s) {
   return out;
 }
 
-Expected<SavedState> decode_state(std::string_view bytes, const ir::Program& p, const std::string& name) {
+namespace {
+
+struct Header {
+  uint64_t length = 0, checksum = 0;
+};
+
+// The fixed 32 bytes: magic, version, reserved field, payload length and checksum.
+Expected<Header> check_header(std::string_view bytes, const std::string& name) {
   auto fail = [&](std::string why) { return Error{std::move(why), name}; };
   if (bytes.size() < sizeof kMagic || std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0)
     return fail("not a scorec state file (it does not start with SCORECST)");
@@ -149,22 +162,89 @@ Expected<SavedState> decode_state(std::string_view bytes, const ir::Program& p, 
   Reader head(bytes.substr(sizeof kMagic, kHeaderSize - sizeof kMagic));
   uint32_t version = head.get<uint32_t>();
   uint32_t reserved = head.get<uint32_t>();
-  uint64_t length = head.get<uint64_t>();
-  uint64_t checksum = head.get<uint64_t>();
+  Header h;
+  h.length = head.get<uint64_t>();
+  h.checksum = head.get<uint64_t>();
   if (version > kStateFormatVersion)
     return fail(fmt::format("the state file has format version {}, newer than this scorec reads ({}); "
                             "use the scorec that wrote it, or a newer one",
                             version, kStateFormatVersion));
   if (version == 0) return fail("the state file has format version 0, which no scorec writes");
   if (reserved != 0) return fail("the state file is corrupted: its header's reserved field is not zero");
+  return h;
+}
+
+// The payload's size against the header's promise.
+Status check_length(const Header& h, uint64_t payload_size, const std::string& name) {
+  if (payload_size < h.length)
+    return Error{fmt::format("the state file is truncated: its header promises {} bytes of state, the file has {}",
+                             h.length, payload_size),
+                 name};
+  if (payload_size > h.length)
+    return Error{fmt::format("the state file has {} bytes after the end of its state; it is corrupted",
+                             payload_size - h.length),
+                 name};
+  return Ok{};
+}
+
+// A value of a declared type as the engine will use it: timestamps must be instants
+// scorec represents (decay converts their differences to integers), numbers finite
+// (the readers never produce another), bools 0 or 1, string and list ids integers
+// that name an entry of the state's pools.
+bool valid_value(ir::Type type, double v, size_t strings, size_t lists) {
+  switch (type) {
+    case ir::Type::Timestamp: return time_in_range(v);
+    case ir::Type::Number:
+    case ir::Type::Duration: return std::isfinite(v);
+    case ir::Type::Bool: return v == 0 || v == 1;
+    case ir::Type::String: return v >= 0 && v < static_cast<double>(strings) && v == std::floor(v);
+    case ir::Type::StringList: return v >= 0 && v < static_cast<double>(lists) && v == std::floor(v);
+    case ir::Type::Null: return false;
+  }
+  return false;
+}
+
+// Every time and value the state carries, checked before the engine converts any: the
+// checksum proves integrity, not who wrote the file (docs/embedding.md).
+Status check_values(const SavedState& s, const ir::Program& p, const std::string& name) {
+  auto invalid = [&](std::string what) {
+    return Error{fmt::format("the state file is invalid: {}; it was damaged or not written by scorec", what), name};
+  };
+  if (!time_in_range(s.as_of))
+    return invalid(fmt::format("its as-of time ({}) is not an instant scorec represents ({})", s.as_of,
+                               time_range_text()));
+  if (s.latest_event != kNoEventTime && !time_in_range(s.latest_event))
+    return invalid(fmt::format("its latest event time ({}) is not an instant scorec represents", s.latest_event));
+  for (size_t r = 0; r < s.kept.size(); ++r)
+    if (!time_in_range(s.kept.ts[r]))
+      return invalid(fmt::format("kept event {} has the time {}, not an instant scorec represents", r, s.kept.ts[r]));
+  std::vector<ir::Type> col_types(static_cast<size_t>(p.schema.num_columns), ir::Type::Number);
+  for (const auto& e : p.schema.events)
+    for (const auto& prop : e.props) col_types[static_cast<size_t>(prop.column)] = prop.type;
+  for (size_t c = 0; c < s.kept.columns.size(); ++c)
+    for (size_t r = 0; r < s.kept.size(); ++r)
+      if (s.kept.columns[c].valid[r] &&
+          !valid_value(col_types[c], s.kept.columns[c].values[r], s.strings.size(), s.lists.size()))
+        return invalid(fmt::format("kept event {} has a property value ({}) that its type cannot hold", r,
+                                   s.kept.columns[c].values[r]));
+  for (size_t a = 0; a < s.profiles.size(); ++a)
+    for (size_t u = 0; u < s.users.size(); ++u)
+      if (s.profiles[a].valid[u] &&
+          !valid_value(p.schema.profile[a].type, s.profiles[a].values[u], s.strings.size(), s.lists.size()))
+        return invalid(fmt::format("user '{}' has a value ({}) of profile attribute '{}' that its type cannot hold",
+                                   s.users[u], s.profiles[a].values[u], p.schema.profile[a].name));
+  return Ok{};
+}
+
+}  // namespace
+
+Expected<SavedState> decode_state(std::string_view bytes, const ir::Program& p, const std::string& name) {
+  auto fail = [&](std::string why) { return Error{std::move(why), name}; };
+  auto header = check_header(bytes, name);
+  if (!header) return header.error();
   std::string_view payload = bytes.substr(kHeaderSize);
-  if (payload.size() < length)
-    return fail(fmt::format("the state file is truncated: its header promises {} bytes of state, the file has {}",
-                            length, payload.size()));
-  if (payload.size() > length)
-    return fail(fmt::format("the state file has {} bytes after the end of its state; it is corrupted",
-                            payload.size() - length));
-  if (xxh3_64(payload.data(), payload.size()) != checksum)
+  if (auto st = check_length(*header, payload.size(), name); !st) return st.error();
+  if (xxh3_64(payload.data(), payload.size()) != header->checksum)
     return fail("the state file is corrupted: its checksum does not match its contents");
 
   SavedState s;
@@ -222,32 +302,84 @@ Expected<SavedState> decode_state(std::string_view bytes, const ir::Program& p, 
   for (const auto& l : s.lists)
     for (uint32_t id : l)
       if (id >= s.strings.size()) return fail("the state file is malformed (a list names no string)");
+  if (auto st = check_values(s, p, name); !st) return st.error();
   return s;
 }
 
 Status write_state_file(const std::string& path, const SavedState& state) {
-  std::string bytes = encode_state(state);
-  // Write beside the target, then rename: a crash never leaves a half-written state.
-  std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) return Error{fmt::format("cannot write the state file: {}", std::strerror(errno)), tmp};
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    out.flush();
-    if (!out) return Error{fmt::format("cannot write the state file: {}", std::strerror(errno)), tmp};
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    return Error{fmt::format("cannot write the state file: {}", std::strerror(errno)), path};
+  // Written beside the target, then renamed: a crash never leaves a half-written state,
+  // and a state continued in place (--state-in S --state-out S) is replaced whole.
+  if (auto st = write_file_atomically(path, encode_state(state)); !st)
+    return Error{"cannot write the state file: " + st.error().message, path};
+  return Ok{};
+}
+
+namespace {
+
+// Reads up to `n` more bytes onto `out`, in chunks, so that memory grows with what the
+// file holds, not with what its header claims. Stops early at the end of the file.
+Status read_some(int fd, uint64_t n, std::string& out, const std::string& path) {
+  constexpr uint64_t kChunk = 1 << 20;
+  while (n > 0) {
+    size_t want = static_cast<size_t>(std::min(n, kChunk));
+    size_t at = out.size();
+    out.resize(at + want);
+    ssize_t got = ::read(fd, out.data() + at, want);
+    if (got < 0 && errno == EINTR) {
+      out.resize(at);
+      continue;
+    }
+    if (got < 0) return Error{fmt::format("cannot read the state file: {}", std::strerror(errno)), path};
+    out.resize(at + static_cast<size_t>(got));
+    if (got == 0) break;
+    n -= static_cast<uint64_t>(got);
   }
   return Ok{};
 }
 
+// The most a state read from a stream (a FIFO, a device) may claim: physical memory.
+uint64_t stream_limit() {
+  long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
+  return pages > 0 && page > 0 ? static_cast<uint64_t>(pages) * static_cast<uint64_t>(page) : uint64_t{1} << 32;
+}
+
+struct Fd {
+  int fd;
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+}  // namespace
+
 Expected<SavedState> read_state_file(const std::string& path, const ir::Program& program) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error{fmt::format("cannot read the state file: {}", std::strerror(errno)), path};
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) return Error{"cannot read the state file", path};
+  Fd f{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
+  if (f.fd < 0) return Error{fmt::format("cannot read the state file: {}", std::strerror(errno)), path};
+  struct stat st;
+  if (::fstat(f.fd, &st) != 0) return Error{fmt::format("cannot read the state file: {}", std::strerror(errno)), path};
+  if (S_ISDIR(st.st_mode)) return Error{"cannot read the state file: it is a directory", path};
+  // The header first: a file that is not a state (/dev/zero, a CSV) is refused after 32
+  // bytes, and a length the file cannot hold before anything is allocated for it.
+  std::string bytes;
+  if (auto s = read_some(f.fd, kHeaderSize, bytes, path); !s) return s.error();
+  auto header = check_header(bytes, path);
+  if (!header) return header.error();
+  const bool regular = S_ISREG(st.st_mode);
+  if (regular) {
+    if (auto s = check_length(*header, static_cast<uint64_t>(st.st_size) - kHeaderSize, path); !s) return s.error();
+    bytes.reserve(static_cast<size_t>(st.st_size));
+  } else if (header->length > stream_limit()) {
+    return Error{fmt::format("the state file's header promises {} bytes of state, more than this machine's memory; "
+                             "it is corrupted",
+                             header->length),
+                 path};
+  }
+  if (auto s = read_some(f.fd, header->length, bytes, path); !s) return s.error();
+  // One byte more tells a stream with trailing bytes (a regular file can grow too).
+  std::string extra;
+  if (bytes.size() == kHeaderSize + header->length)
+    if (auto s = read_some(f.fd, 1, extra, path); !s) return s.error();
+  if (!extra.empty()) return Error{"the state file has bytes after the end of its state; it is corrupted", path};
   return decode_state(bytes, program, path);
 }
 

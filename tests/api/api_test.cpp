@@ -245,6 +245,53 @@ TEST_P(Api, Partitions) {
   EXPECT_FALSE(scorec::Scorer::create(rules, kT, o).ok());
 }
 
+// Times outside what scorec represents (years 0001 to 9999) are errors where they come
+// in, and timestamp values outside it are null, counted; NaN included.
+TEST_P(Api, TimesOutsideTheRangeAreErrors) {
+  auto rules = compile("event visit { at: timestamp }\nscore s {\n  decay half_life 7d\n  on visit +1\n}\n");
+  for (double t : {1e300, -1e300, 253402300800.0, -62135596801.0, double(NAN), double(INFINITY)}) {
+    auto created = scorec::Scorer::create(rules, t, options());
+    ASSERT_FALSE(created.ok()) << t;
+    EXPECT_NE(created.error().message.find("not an instant scorec represents"), std::string::npos)
+        << created.error().message;
+  }
+  auto s = std::move(*scorec::Scorer::create(rules, kT, options()));
+  for (double t : {1e300, -1e300, double(NAN)}) {
+    EXPECT_FALSE(s.advance(t).ok()) << t;
+    auto st = s.add_event("ana", "visit", t);
+    ASSERT_FALSE(st.ok()) << t;
+    EXPECT_NE(st.error().message.find("event 'visit' of user 'ana': the timestamp"), std::string::npos)
+        << st.error().message;
+    std::string_view users[] = {"ana"}, types[] = {"visit"};
+    double ts[] = {t};
+    scorec::EventColumns batch;
+    batch.size = 1;
+    batch.users = users;
+    batch.types = types;
+    batch.ts = ts;
+    EXPECT_FALSE(s.add_events(batch).ok()) << t;
+  }
+  EXPECT_EQ(s.as_of(), kT);
+  EXPECT_EQ(s.stats().events, 0u);
+  ASSERT_TRUE(s.add_event("ana", "visit", kT, {{"at", 1e300}}).ok());
+  EXPECT_EQ(s.stats().bad_values, 1u);
+  // The ends themselves are instants.
+  EXPECT_TRUE(scorec::Scorer::create(rules, -62135596800.0, options()).ok());
+  EXPECT_TRUE(s.advance(253402300799.0).ok());
+}
+
+// A path that is not a state file is an error value, whatever it names (a directory
+// terminated the process on a stream exception).
+TEST_P(Api, LoadStateOfADirectoryOrDeviceIsAnError) {
+  auto rules = compile();
+  auto dir = scorec::Scorer::load_state(rules, std::filesystem::temp_directory_path().string(), options());
+  ASSERT_FALSE(dir.ok());
+  EXPECT_NE(dir.error().message.find("is a directory"), std::string::npos) << dir.error().message;
+  auto zeros = scorec::Scorer::load_state(rules, "/dev/zero", options());
+  ASSERT_FALSE(zeros.ok());
+  EXPECT_NE(zeros.error().message.find("not a scorec state file"), std::string::npos) << zeros.error().message;
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, Api, ::testing::Values(scorec::EngineKind::Native, scorec::EngineKind::Interpreter),
                          [](const auto& info) {
                            return info.param == scorec::EngineKind::Native ? "native" : "interpreter";

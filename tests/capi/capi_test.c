@@ -284,6 +284,11 @@ static void test_add_events(scorec_scorer* scorer) {
   CHECK(stats.pending == pending_before + 1);
   CHECK(near(raw_of(scorer, "capi-1", "email"), 3));
   CHECK(scorec_scorer_advance(scorer, AS_OF - DAY) == SCOREC_ERROR_INPUT);
+  /* Times outside years 0001 to 9999, and NaN, are errors, not instants. */
+  CHECK(scorec_scorer_advance(scorer, 1e300) == SCOREC_ERROR_INPUT);
+  CHECK(scorec_scorer_advance(scorer, NAN) == SCOREC_ERROR_INPUT);
+  CHECK(scorec_scorer_add_event(scorer, "capi-1", "email_click", 1e300, NULL, 0) == SCOREC_ERROR_INPUT);
+  CHECK(contains(scorec_last_error(), "not an instant scorec represents"));
   REQUIRE_OK(scorec_scorer_advance(scorer, AS_OF + DAY));
   double as_of = 0;
   REQUIRE_OK(scorec_scorer_as_of(scorer, &as_of));
@@ -378,6 +383,9 @@ int main(int argc, char** argv) {
   scorec_scorer_options bad_partition = {SCOREC_ENGINE_NATIVE, 2, 2};
   scorec_scorer* none = NULL;
   CHECK(scorec_scorer_create(rules, AS_OF, &bad_partition, &none) == SCOREC_ERROR_INPUT);
+  CHECK(none == NULL);
+  CHECK(scorec_scorer_create(rules, -1e300, NULL, &none) == SCOREC_ERROR_INPUT);
+  CHECK(scorec_scorer_create(rules, NAN, NULL, &none) == SCOREC_ERROR_INPUT);
   CHECK(none == NULL);
 
   test_add_events(scorer);

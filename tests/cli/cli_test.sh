@@ -192,5 +192,64 @@ expect_out "'=cmd|' /C calc'!A0,-3.5"
 expect_exit 0 "csv default" -- "$scorec" run "$tmp/rules.score" --events "$tmp/formula.ndjson"
 expect_out "=cmd|' /C calc'!A0,-3.5"
 
+# Times outside years 0001-9999: --as-of is a usage error, an event time a bad line.
+expect_exit 2 "--as-of 1e300" -- "$scorec" run "$tmp/rules.score" --events "$tmp/unordered.ndjson" --as-of 1e300
+expect_err "--as-of '1e300' is outside the times scorec represents (0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z)"
+printf '%s\n' '{"user_id":"a","event":"purchase","timestamp":1e300,"amount":1}' \
+  '{"user_id":"a","event":"purchase","timestamp":"2024-03-01T10:00:00Z","amount":2}' >"$tmp/far.ndjson"
+expect_exit 1 "event time 1e300" -- "$scorec" run "$tmp/rules.score" --events "$tmp/far.ndjson"
+expect_err "far.ndjson:1: field 'timestamp': the time '1e300' is outside the range scorec represents"
+expect_exit 0 "event time 1e300 skipped" -- "$scorec" run "$tmp/rules.score" --events "$tmp/far.ndjson" --skip-bad
+expect_err "skipped (bad lines) 1"
+expect_err "as of 2024-03-01T10:00:00Z (latest event)"
+expect_out "a,2"
+
+# A state file is read header first: /dev/zero and a directory are refused at once.
+expect_exit 1 "state from /dev/zero" -- "$scorec" run "$tmp/rules.score" --events "$tmp/far.ndjson" --skip-bad --state-in /dev/zero
+expect_err "/dev/zero: not a scorec state file"
+
+# finalize refuses the state of one partition of a split run, naming the others.
+for k in 0 1 2; do
+  "$scorec" run "$tmp/gen.score" --events "$tmp/gen.ndjson" --profiles "$tmp/gen_profiles.csv" --partition "$k/3" \
+    --state-out "$tmp/p$k.bin" -q >/dev/null 2>&1 ||
+    bad "partition $k failed"
+done
+expect_exit 1 "finalize one of three" -- "$scorec" finalize "$tmp/gen.score" "$tmp/p1.bin"
+expect_err "the run was split into 3 partitions, and the states of partitions 0/3, 2/3 are missing"
+expect_exit 1 "finalize two of three" -- "$scorec" finalize "$tmp/gen.score" "$tmp/p2.bin" "$tmp/p0.bin"
+expect_err "the state of partition 1/3 is missing"
+expect_exit 0 "finalize all" -- "$scorec" finalize "$tmp/gen.score" "$tmp/p2.bin" "$tmp/p0.bin" "$tmp/p1.bin" -o "$tmp/all.csv"
+if cmp -s "$tmp/all.csv" "$tmp/a.csv"; then ok; else bad "finalized partitions differ from one run"; fi
+
+# An output never overwrites an input: the same file however it is named (./x, a
+# symbolic link, a hard link), and the input is left as it was.
+cp "$tmp/far.ndjson" "$tmp/far.orig"
+ln -s "$tmp/far.ndjson" "$tmp/far.link"
+ln "$tmp/far.ndjson" "$tmp/far.hard"
+for out in "$tmp/far.ndjson" "$tmp/./far.ndjson" "$tmp/far.link" "$tmp/far.hard"; do
+  expect_exit 2 "-o $out" -- "$scorec" run "$tmp/rules.score" --events "$tmp/far.ndjson" --skip-bad -o "$out"
+  expect_err "is also an input (--events '$tmp/far.ndjson'); scorec does not overwrite its inputs"
+done
+expect_exit 2 "--state-out events" -- "$scorec" run "$tmp/rules.score" --events "$tmp/far.ndjson" --skip-bad --state-out "$tmp/far.link"
+expect_err "--state-out '$tmp/far.link' is also an input (--events"
+expect_exit 2 "-o rules" -- "$scorec" run "$tmp/rules.score" --events "$tmp/far.ndjson" --skip-bad -o "$tmp/rules.score"
+expect_exit 2 "-o = --state-out" -- "$scorec" run "$tmp/rules.score" --events "$tmp/far.ndjson" --skip-bad -o "$tmp/new.out" --state-out "$tmp/./new.out"
+expect_err "-o and --state-out name the same file"
+expect_exit 2 "-o state-in" -- "$scorec" run "$tmp/gen.score" --events "$tmp/gen.ndjson" --partition 0/3 --state-in "$tmp/p0.bin" -o "$tmp/p0.bin"
+expect_exit 2 "finalize -o state" -- "$scorec" finalize "$tmp/gen.score" "$tmp/p0.bin" "$tmp/p1.bin" "$tmp/p2.bin" -o "$tmp/p1.bin"
+expect_err "-o '$tmp/p1.bin' is also an input (STATE '$tmp/p1.bin')"
+expect_exit 2 "explain -o events" -- "$scorec" explain "$tmp/rules.score" --events "$tmp/far.ndjson" --user a -o "$tmp/far.hard"
+expect_exit 2 "diff -o new rules" -- "$scorec" diff "$tmp/rules.score" "$tmp/gen.score" --events "$tmp/far.ndjson" -o "$tmp/gen.score"
+expect_exit 2 "compile -o rules" -- "$scorec" compile "$tmp/rules.score" -o "$tmp/rules.score"
+expect_err "-o '$tmp/rules.score' is also an input (RULES"
+expect_exit 2 "compile --header rules" -- "$scorec" compile "$tmp/rules.score" -o "$tmp/rules.o" --header "$tmp/rules.score"
+if cmp -s "$tmp/far.ndjson" "$tmp/far.orig" && grep -q "^score s" "$tmp/rules.score" && [ -s "$tmp/p1.bin" ]; then ok; else
+  bad "a refused command changed its input"
+fi
+# Continuing a state in place is allowed: it is read whole, then replaced atomically.
+expect_exit 0 "--state-in = --state-out" -- "$scorec" run "$tmp/gen.score" --events "$tmp/gen.ndjson" --partition 0/3 --state-in "$tmp/p0.bin" --state-out "$tmp/p0.bin" -o /dev/null
+if [ -c /dev/null ]; then ok; else bad "/dev/null was replaced"; fi
+expect_exit 0 "continued state reads back" -- "$scorec" run "$tmp/gen.score" --events "$tmp/far.ndjson" --skip-bad --partition 0/3 --state-in "$tmp/p0.bin"
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -2,6 +2,11 @@
 #include "io_test_util.h"
 #include "support/time.h"
 
+#include <cmath>
+#include <limits>
+
+#include "support/time.h"
+
 namespace scorec::runtime::testing {
 namespace {
 
@@ -116,6 +121,93 @@ TEST(Durations, UnitsAndTheBareM) {
   EXPECT_EQ(parse_duration("1month"), std::nullopt);
   EXPECT_EQ(parse_duration("mo"), std::nullopt);
   EXPECT_EQ(parse_duration("30"), std::nullopt);
+}
+
+// The instants scorec represents, years 0001 to 9999 (support/time.h): the ends format
+// and parse back exactly, and nothing outside them is formatted as a date.
+TEST(TimeRange, EndsRoundTripAndNothingOutsideIsADate) {
+  EXPECT_EQ(format_iso8601(kMinTime), "0001-01-01T00:00:00Z");
+  EXPECT_EQ(format_iso8601(kEndTime - 1), "9999-12-31T23:59:59Z");
+  EXPECT_EQ(parse_iso8601("0001-01-01T00:00:00Z"), kMinTime);
+  EXPECT_EQ(parse_iso8601("9999-12-31T23:59:59Z"), kEndTime - 1);
+  // Every whole second reads back, across the range (a prime step visits every field).
+  for (double t = kMinTime; t < kEndTime; t += 7919.0 * 86400 + 3607)
+    ASSERT_EQ(parse_iso8601(format_iso8601(t)), t) << format_iso8601(t);
+  // Outside: not parsed, and formatted as the number (this printed year 292277026596,
+  // hour 39, for 1e300; NaN and the infinities converted to an integer, undefined).
+  EXPECT_EQ(parse_iso8601("0000-12-31T23:59:59Z"), std::nullopt);
+  EXPECT_EQ(parse_iso8601("0001-01-01T00:30:00+01:00"), std::nullopt);
+  EXPECT_EQ(parse_time_format("99999999999999", "%s"), std::nullopt);
+  EXPECT_EQ(format_iso8601(1e300), "1e+300");
+  EXPECT_EQ(format_iso8601(-1e300), "-1e+300");
+  EXPECT_EQ(format_iso8601(kEndTime), "253402300800");
+  EXPECT_EQ(format_iso8601(std::numeric_limits<double>::quiet_NaN()), "nan");
+  EXPECT_EQ(format_iso8601(std::numeric_limits<double>::infinity()), "inf");
+  EXPECT_FALSE(time_in_range(std::numeric_limits<double>::quiet_NaN()));
+}
+
+// An event time outside the range is a bad line (an error naming the line, or skipped
+// and counted with --skip-bad); a timestamp property outside it is a bad value (null,
+// counted).
+TEST(TimeRange, OutsideTimesAreBadLinesAndBadValues) {
+  TempDir dir;
+  auto path = dir.write("t.csv",
+                        "user_id,event,timestamp\n"
+                        "u,email_open,2024-03-01T10:00:00Z\n"
+                        "u,email_open,1e300\n"
+                        "u,email_open,-1e300\n"
+                        "u,email_open,0000-06-01\n");
+  Ingest in;
+  auto rows = read_all(path, mapping({}), in);
+  ASSERT_FALSE(rows.ok());
+  EXPECT_EQ(rows.error().str(), path + ":3: field 'timestamp': the time '1e300' is outside the range scorec "
+                                       "represents (0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z)");
+  rows = read_all(path, mapping({"time_format=epoch_s"}), in);
+  ASSERT_FALSE(rows.ok());
+  EXPECT_NE(rows.error().str().find(":2: field 'timestamp': cannot parse"), std::string::npos) << rows.error().str();
+
+  Ingest skipping;
+  skipping.ctx.skip_bad = true;
+  rows = read_all(path, mapping({}), skipping);
+  ASSERT_TRUE(rows.ok()) << rows.error().str();
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0].ts, k20240301T10);
+  EXPECT_EQ(skipping.stats.skipped_bad, 3u);
+  EXPECT_EQ(skipping.stats.max_ts, k20240301T10);
+
+  // NDJSON, and a timestamp property.
+  auto nd = dir.write("t.ndjson",
+                      "{\"user_id\":\"u\",\"event\":\"purchase\",\"timestamp\":1709287200,\"paid_at\":1e300}\n"
+                      "{\"user_id\":\"u\",\"event\":\"purchase\",\"timestamp\":1e300}\n");
+  Ingest json;
+  rows = read_all(nd, mapping({}), json);
+  ASSERT_FALSE(rows.ok());
+  EXPECT_NE(rows.error().str().find(":2: field 'timestamp': the time '1e300' is outside the range"), std::string::npos)
+      << rows.error().str();
+  Ingest json_skipping;
+  json_skipping.ctx.skip_bad = true;
+  rows = read_all(nd, mapping({}), json_skipping);
+  ASSERT_TRUE(rows.ok()) << rows.error().str();
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0].cols[kPaidAt], std::nullopt);
+  EXPECT_EQ(json_skipping.stats.bad_values, 1u);
+  EXPECT_EQ(json_skipping.stats.skipped_bad, 1u);
+}
+
+// A duration that overflows (or reads as NaN) is not a duration.
+TEST(TimeRange, NonFiniteDurationsAreBadValues) {
+  TempDir dir;
+  auto path = dir.write("d.csv", "user_id,event,timestamp,url,duration\n"
+                                 "u,page_view,1709287200,x,1e308w\nu,page_view,1709287200,x,nand\n"
+                                 "u,page_view,1709287200,x,2h\n");
+  Ingest in;
+  auto rows = read_all(path, mapping({}), in);
+  ASSERT_TRUE(rows.ok()) << rows.error().str();
+  ASSERT_EQ(rows->size(), 3u);
+  EXPECT_EQ((*rows)[0].cols[kDuration], std::nullopt);
+  EXPECT_EQ((*rows)[1].cols[kDuration], std::nullopt);
+  EXPECT_EQ((*rows)[2].cols[kDuration], 7200);
+  EXPECT_EQ(in.stats.bad_values, 2u);
 }
 
 }  // namespace

@@ -6,13 +6,19 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <limits>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "runtime/engine/driver.h"
+#include "support/time.h"
 #include "tests/state/state_harness.h"
 #include "tests/support/run_helpers.h"
 
@@ -285,6 +291,13 @@ TEST_F(StateFile, CombineRefusesAMissingOrRepeatedPartition) {
   Outcome missing = combine(program_, {parts[0], parts[2]}, *engine);
   EXPECT_FALSE(missing.ok);
   EXPECT_NE(missing.error.find("3 partitions"), std::string::npos) << missing.error;
+  EXPECT_NE(missing.error.find("partition 1/3 is missing"), std::string::npos) << missing.error;
+
+  // One partition's state alone is not the run's result either: it is refused, naming
+  // the others, rather than finalized as if its users were everyone.
+  Outcome alone = combine(program_, {parts[1]}, *engine);
+  EXPECT_FALSE(alone.ok);
+  EXPECT_NE(alone.error.find("partitions 0/3, 2/3 are missing"), std::string::npos) << alone.error;
 
   Outcome twice = combine(program_, {parts[0], parts[1], parts[1]}, *engine);
   EXPECT_FALSE(twice.ok);
@@ -306,6 +319,91 @@ TEST_F(StateFile, CombineRefusesAMissingOrRepeatedPartition) {
   // A state given with an unpartitioned one: the counts differ.
   Outcome with_whole = combine(program_, {state_, parts[0]}, *engine);
   EXPECT_FALSE(with_whole.ok);
+}
+
+// A state whose checksum is right but whose contents no run writes: a forged file, or one
+// damaged before it was checksummed. Its times and values are checked before the engine
+// converts any (a NaN age stopped the sanitizer build in decay before).
+TEST_F(StateFile, RefusesTimesAndValuesNoRunWrites) {
+  // As of 2024-02-22, the events after it are kept: the state carries event times.
+  std::string early = save(program_, "/early.bin", {}, ts("2024-02-22"));
+  auto good = runtime::decode_state(read_bytes(early), program_, "early.bin");
+  ASSERT_TRUE(good.ok()) << good.error().str();
+  ASSERT_GE(good->kept.size(), 2u);
+  const size_t amount = static_cast<size_t>(program_.schema.events[1].props[0].column);
+  // Changed, then encoded again: the checksum matches.
+  auto forged = [&](auto change) {
+    runtime::SavedState s = *good;
+    change(s);
+    return read_as_state(runtime::encode_state(s));
+  };
+  EXPECT_EQ(forged([](runtime::SavedState&) {}), "");
+  const double nan = std::numeric_limits<double>::quiet_NaN(), inf = std::numeric_limits<double>::infinity();
+  for (double t : {nan, inf, -inf, 1e300, -1e300, kEndTime, kMinTime - 1}) {
+    std::string error = forged([&](runtime::SavedState& s) { s.as_of = t; });
+    EXPECT_NE(error.find("invalid: its as-of time"), std::string::npos) << t << ": " << error;
+    error = forged([&](runtime::SavedState& s) { s.kept.ts[1] = t; });
+    EXPECT_NE(error.find("invalid: kept event 1 has the time"), std::string::npos) << t << ": " << error;
+    if (t != runtime::kNoEventTime) {
+      error = forged([&](runtime::SavedState& s) { s.latest_event = t; });
+      EXPECT_NE(error.find("invalid: its latest event time"), std::string::npos) << t << ": " << error;
+    }
+  }
+  // "No event read" is a latest event time a run writes.
+  EXPECT_EQ(forged([](runtime::SavedState& s) { s.latest_event = runtime::kNoEventTime; }), "");
+  // A kept purchase's amount: NaN and the infinities are numbers no reader produces.
+  size_t purchase = 0;
+  while (purchase < good->kept.size() && !good->kept.columns[amount].valid[purchase]) ++purchase;
+  ASSERT_LT(purchase, good->kept.size());
+  for (double v : {nan, inf}) {
+    std::string error = forged([&](runtime::SavedState& s) { s.kept.columns[amount].values[purchase] = v; });
+    EXPECT_NE(error.find("invalid: kept event"), std::string::npos) << v << ": " << error;
+  }
+  // Through a run: refused with the file's path, never scored.
+  runtime::SavedState bad = *good;
+  bad.as_of = nan;
+  write_file(dir_ + "/forged.bin", runtime::encode_state(bad));
+  std::string error = continue_from(program_, dir_ + "/forged.bin");
+  EXPECT_NE(error.find("forged.bin: the state file is invalid"), std::string::npos) << error;
+}
+
+// read_state_file checks the header before it reads the rest, and reads the rest in
+// bounded steps: what is not a state file costs 32 bytes, never the header's claim.
+TEST_F(StateFile, ReadsNoMoreThanTheHeaderPromises) {
+  auto read = [&](const std::string& path) {
+    auto s = runtime::read_state_file(path, program_);
+    return s ? "" : s.error().str();
+  };
+  EXPECT_EQ(read(state_), "");
+  // Endless zeros (this read about 1 GB, then aborted on bad_alloc).
+  EXPECT_NE(read("/dev/zero").find("not a scorec state file"), std::string::npos) << read("/dev/zero");
+  // A directory (this terminated the process on the stream's exception).
+  EXPECT_NE(read(dir_).find("is a directory"), std::string::npos) << read(dir_);
+  // A header that promises far more than the file has.
+  std::string b = bytes_.substr(0, 32);
+  uint64_t huge = uint64_t{1} << 62;
+  std::memcpy(b.data() + 16, &huge, 8);
+  write_file(dir_ + "/huge.bin", b + "some bytes");
+  EXPECT_NE(read(dir_ + "/huge.bin").find("truncated: its header promises 4611686018427387904 bytes"),
+            std::string::npos)
+      << read(dir_ + "/huge.bin");
+
+  // A FIFO (`--state-in <(zcat state.gz)`) is read, up to the header's length.
+  std::string fifo = dir_ + "/state.fifo";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  auto through_fifo = [&](const std::string& bytes) {
+    std::thread writer([&] {
+      std::ofstream out(fifo, std::ios::binary);
+      out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    });
+    std::string error = read(fifo);
+    writer.join();
+    return error;
+  };
+  EXPECT_EQ(through_fifo(bytes_), "");
+  EXPECT_NE(through_fifo(bytes_ + "trailing").find("bytes after the end of its state"), std::string::npos);
+  EXPECT_NE(through_fifo(b + "some bytes").find("more than this machine's memory"), std::string::npos);
+  EXPECT_NE(through_fifo(bytes_.substr(0, bytes_.size() - 5)).find("truncated"), std::string::npos);
 }
 
 }  // namespace

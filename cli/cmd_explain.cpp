@@ -21,7 +21,7 @@ int explain(const ExplainArgs& a) {
   }
   frontend::SourceManager sources;
   frontend::Diagnostics diags;
-  auto program = frontend::compile_file(a.rules, sources, diags);
+  auto program = compile_quietly(a.rules, diags, sources, a.import_paths);
   diags.render(std::cerr, sources, a.color);
   if (!program) {
     size_t errors = diags.error_count();

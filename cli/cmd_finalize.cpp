@@ -13,7 +13,7 @@ namespace scorec::cli {
 int finalize(const FinalizeArgs& a) {
   frontend::SourceManager sources;
   frontend::Diagnostics diags;
-  auto program = compile_rules(a.rules, false, diags, sources);
+  auto program = compile_rules(a.rules, false, diags, sources, a.import_paths);
   if (!program) return 1;
   InputArgs engine_args;
   engine_args.engine = a.engine;

@@ -17,7 +17,7 @@ int test_files(const TestArgs& a) {
   for (const auto& file : a.files) {
     frontend::SourceManager sources;
     frontend::Diagnostics diags;
-    auto program = frontend::compile_file(file, sources, diags);
+    auto program = compile_quietly(file, diags, sources, a.import_paths);
     if (!program) {
       diags.render(std::cerr, sources, a.color);
       std::cerr << fmt::format("{}: {} error{} found\n", file, diags.error_count(), diags.error_count() == 1 ? "" : "s");

@@ -22,9 +22,16 @@
 
 namespace scorec::cli {
 
+std::optional<ir::Program> compile_quietly(const std::string& file, frontend::Diagnostics& diags,
+                                           frontend::SourceManager& sources, const ImportPaths& import_paths) {
+  auto options = frontend::default_compile_options();
+  options.import_paths = import_paths;
+  return frontend::compile_file(file, sources, diags, options);
+}
+
 std::optional<ir::Program> compile_rules(const std::string& file, bool color, frontend::Diagnostics& diags,
-                                         frontend::SourceManager& sources) {
-  auto program = frontend::compile_file(file, sources, diags);
+                                         frontend::SourceManager& sources, const ImportPaths& import_paths) {
+  auto program = compile_quietly(file, diags, sources, import_paths);
   diags.render(std::cerr, sources, color);
   return program;
 }
@@ -159,7 +166,7 @@ int check(const CheckArgs& a) {
     for (const auto& f : a.files) {
       sources.push_back(std::make_unique<frontend::SourceManager>());
       diags.push_back(std::make_unique<frontend::Diagnostics>());
-      frontend::compile_file(f, *sources.back(), *diags.back());
+      compile_quietly(f, *diags.back(), *sources.back(), a.import_paths);
       errors += diags.back()->error_count();
       warnings += diags.back()->warning_count();
       files.push_back({f, sources.back().get(), diags.back().get()});
@@ -172,7 +179,7 @@ int check(const CheckArgs& a) {
   for (const auto& f : a.files) {
     frontend::SourceManager sources;
     frontend::Diagnostics diags;
-    compile_rules(f, a.color, diags, sources);
+    compile_rules(f, a.color, diags, sources, a.import_paths);
     errors += diags.error_count();
     warnings += diags.warning_count();
   }
@@ -192,7 +199,7 @@ int check(const CheckArgs& a) {
 int ir(const IrArgs& a) {
   frontend::SourceManager sources;
   frontend::Diagnostics diags;
-  auto program = compile_rules(a.file, false, diags, sources);
+  auto program = compile_rules(a.file, false, diags, sources, a.import_paths);
   if (!program) return 1;
   if (!a.llvm) {
     std::cout << ir::print_program(*program);
@@ -210,7 +217,7 @@ int ir(const IrArgs& a) {
 int run(const RunArgs& a) {
   frontend::SourceManager sources;
   frontend::Diagnostics diags;
-  auto program = compile_rules(a.rules, a.color, diags, sources);
+  auto program = compile_rules(a.rules, a.color, diags, sources, a.import_paths);
   if (!program) return 1;
 
   runtime::RunOptions o;

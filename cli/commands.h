@@ -14,21 +14,30 @@
 
 namespace scorec::cli {
 
+// The folders --import-path adds to where imports may come from (repeatable; every
+// command that compiles rules takes it).
+using ImportPaths = std::vector<std::string>;
+
 // Compiles a rules file, printing its diagnostics on stderr.
 std::optional<ir::Program> compile_rules(const std::string& file, bool color, frontend::Diagnostics& diags,
-                                         frontend::SourceManager& sources);
+                                         frontend::SourceManager& sources, const ImportPaths& import_paths);
+// Compiles a rules file, leaving its diagnostics in `diags`.
+std::optional<ir::Program> compile_quietly(const std::string& file, frontend::Diagnostics& diags,
+                                           frontend::SourceManager& sources, const ImportPaths& import_paths);
 
 struct CheckArgs {
   std::vector<std::string> files;
   std::string format = "text";  // text (stderr), json or sarif (stdout)
   bool werror = false;          // warnings fail the check too (exit 1)
   bool color = false;
+  ImportPaths import_paths;
 };
 int check(const CheckArgs& a);
 
 struct IrArgs {
   std::string file;
   bool llvm = false;
+  ImportPaths import_paths;
 };
 int ir(const IrArgs& a);
 
@@ -46,6 +55,7 @@ struct InputArgs {
   bool no_cache = false;
   bool quiet = false;
   bool color = false;
+  ImportPaths import_paths;  // for the rules files
 };
 
 struct RunArgs : InputArgs {
@@ -70,6 +80,7 @@ struct FinalizeArgs {
   std::string engine = "jit";
   bool no_cache = false;
   bool quiet = false;
+  ImportPaths import_paths;
 };
 int finalize(const FinalizeArgs& a);
 // Writes a result table as CSV or NDJSON to `path` (or standard output); false, after
@@ -114,6 +125,7 @@ struct TestArgs {
   std::string engine = "both";  // both (interpreter and JIT), jit or interp
   bool no_cache = false;
   bool color = false;
+  ImportPaths import_paths;
 };
 int test_files(const TestArgs& a);
 
@@ -134,6 +146,7 @@ struct CompileArgs {
   std::optional<std::string> name;    // default: the rules file's stem as a C identifier
   std::string target_cpu;             // empty: this machine's CPU
   bool color = false;
+  ImportPaths import_paths;
 };
 int compile_object(const CompileArgs& a);
 

@@ -10,6 +10,14 @@
 
 namespace {
 
+// --import-path, on every command that compiles rules (docs/language.md, "Imports").
+void add_import_path(CLI::App* cmd, scorec::cli::ImportPaths& paths) {
+  cmd->add_option("--import-path,-I", paths,
+                  "Also let imports use .score files in this folder (repeatable); by default only the rules "
+                  "file's folder and the standard library")
+      ->check(CLI::ExistingDirectory);
+}
+
 // The options of every command that reads events (run, diff, explain).
 void add_input_options(CLI::App* cmd, scorec::cli::InputArgs& a, bool stdin_ok) {
   cmd->add_option("--events,-e", a.events,
@@ -29,6 +37,7 @@ void add_input_options(CLI::App* cmd, scorec::cli::InputArgs& a, bool stdin_ok) 
       ->check(CLI::IsMember({"jit", "interp"}));
   cmd->add_flag("--no-cache", a.no_cache, "Compile the rules afresh instead of using the compiled-code cache");
   cmd->add_flag("--quiet,-q", a.quiet, "Do not print the run summary on stderr");
+  add_import_path(cmd, a.import_paths);
 }
 
 }  // namespace
@@ -46,11 +55,13 @@ int main(int argc, char** argv) {
   check_cmd->add_option("--format,-f", check_args.format, "text (on stderr, default), json or sarif (on stdout)")
       ->check(CLI::IsMember({"text", "json", "sarif"}));
   check_cmd->add_flag("--werror", check_args.werror, "Treat warnings as errors: exit 1 when there are any");
+  add_import_path(check_cmd, check_args.import_paths);
 
   IrArgs ir_args;
   auto* ir_cmd = app.add_subcommand("ir", "Print the compiled IR of a rules file");
   ir_cmd->add_option("file", ir_args.file, "Rules file")->required()->check(CLI::ExistingFile);
   ir_cmd->add_flag("--llvm", ir_args.llvm, "Print the optimized LLVM IR the JIT compiles instead");
+  add_import_path(ir_cmd, ir_args.import_paths);
 
   RunArgs run_args;
   auto* run_cmd = app.add_subcommand("run", "Score users from event (and profile) files");
@@ -74,6 +85,7 @@ int main(int argc, char** argv) {
   finalize_cmd->add_option("--engine", finalize_args.engine, "jit (default) or interp")->check(CLI::IsMember({"jit", "interp"}));
   finalize_cmd->add_flag("--no-cache", finalize_args.no_cache, "Compile the rules afresh instead of using the compiled-code cache");
   finalize_cmd->add_flag("--quiet,-q", finalize_args.quiet, "Do not print the summary on stderr");
+  add_import_path(finalize_cmd, finalize_args.import_paths);
 
   DiffArgs diff_args;
   auto* diff_cmd = app.add_subcommand("diff", "Score the same input with two versions of the rules and report what changed");
@@ -103,6 +115,7 @@ int main(int argc, char** argv) {
   test_cmd->add_option("--engine", test_args.engine, "both (default: the interpreter and the JIT), jit or interp")
       ->check(CLI::IsMember({"both", "jit", "interp"}));
   test_cmd->add_flag("--no-cache", test_args.no_cache, "Compile the rules afresh instead of using the compiled-code cache");
+  add_import_path(test_cmd, test_args.import_paths);
 
   CompileArgs compile_args;
   auto* compile_cmd = app.add_subcommand(
@@ -117,6 +130,7 @@ int main(int argc, char** argv) {
   compile_cmd->add_option("--target-cpu", compile_args.target_cpu,
                           "The CPU to compile for, as LLVM names it (x86-64, x86-64-v3, znver3, ...; default: this "
                           "machine's)");
+  add_import_path(compile_cmd, compile_args.import_paths);
   compile_cmd->footer(
       "Link the object with the scorec runtime library (scorec_native) and load its module with "
       "scorec::Rules::from_aot.\nExample: scorec compile leads.score -o leads.o --header leads.h");

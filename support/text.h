@@ -22,7 +22,11 @@ std::optional<double> parse_number(std::string_view text);
 
 std::string_view trim(std::string_view s);
 
-// The length of the UTF-8 sequence starting at s[i], or 0 when it is not valid.
+// The length of the UTF-8 sequence starting at s[i], or 0 when it is not valid
+// (overlong forms, surrogates and code points above U+10FFFF are not).
 size_t utf8_sequence_length(std::string_view s, size_t i);
+
+// The offset of the first byte of `s` that is not valid UTF-8; npos when all are.
+size_t first_invalid_utf8(std::string_view s);
 
 }  // namespace scorec

@@ -53,20 +53,42 @@ Result<Rules> finish(std::optional<ir::Program> program, const frontend::SourceM
   return Rules(std::move(impl));
 }
 
+frontend::CompileOptions frontend_options(const CompileOptions& options) {
+  auto o = frontend::default_compile_options();
+  o.import_paths = options.import_paths;
+  return o;
+}
+
+// Nothing throws across the API, whatever fails inside.
+template <class F>
+Result<Rules> guarded(F&& f) {
+  try {
+    return f();
+  } catch (const std::exception& e) {
+    return Error{std::string("internal error while compiling the rules: ") + e.what(), {}};
+  } catch (...) {
+    return Error{"internal error while compiling the rules", {}};
+  }
+}
+
 }  // namespace
 
 Result<Rules> compile_file(const std::string& path, const CompileOptions& options) {
-  frontend::SourceManager sources;
-  frontend::Diagnostics diags;
-  auto program = frontend::compile_file(path, sources, diags);
-  return finish(std::move(program), sources, diags, path, options);
+  return guarded([&] {
+    frontend::SourceManager sources;
+    frontend::Diagnostics diags;
+    auto program = frontend::compile_file(path, sources, diags, frontend_options(options));
+    return finish(std::move(program), sources, diags, path, options);
+  });
 }
 
 Result<Rules> compile_string(std::string_view source, std::string_view name, const CompileOptions& options) {
-  frontend::SourceManager sources;
-  frontend::Diagnostics diags;
-  auto program = frontend::compile_string(std::string(source), std::string(name), sources, diags);
-  return finish(std::move(program), sources, diags, std::string(name), options);
+  return guarded([&] {
+    frontend::SourceManager sources;
+    frontend::Diagnostics diags;
+    auto program = frontend::compile_string(std::string(source), std::string(name), sources, diags, frontend_options(options));
+    return finish(std::move(program), sources, diags, std::string(name), options);
+  });
 }
 
 }  // namespace scorec

@@ -40,7 +40,7 @@ int compile_object(const CompileArgs& a) {
 
   frontend::SourceManager sources;
   frontend::Diagnostics diags;
-  auto program = compile_rules(a.rules, a.color, diags, sources);
+  auto program = compile_rules(a.rules, a.color, diags, sources, a.import_paths);
   if (!program) {
     size_t n = diags.error_count();
     std::cerr << fmt::format("{}: {} error{} found\n", a.rules, n, n == 1 ? "" : "s");

@@ -41,9 +41,9 @@ int diff(const DiffArgs& a) {
   // (One SourceManager each: a manager loads an imported file once, for one program.)
   frontend::SourceManager old_sources, new_sources;
   frontend::Diagnostics old_diags, new_diags;
-  auto old_program = compile_source(a.old_rules, old_sources, old_diags);
+  auto old_program = compile_quietly(a.old_rules, old_diags, old_sources, a.import_paths);
   old_diags.render(std::cerr, old_sources, a.color);
-  auto new_program = compile_source(a.new_rules, new_sources, new_diags);
+  auto new_program = compile_quietly(a.new_rules, new_diags, new_sources, a.import_paths);
   new_diags.render(std::cerr, new_sources, a.color);
   if (!old_program || !new_program) {
     size_t errors = old_diags.error_count() + new_diags.error_count();

@@ -24,7 +24,7 @@ int explain(const ExplainArgs& a) {
   if (auto clash = refuse_overwriting({{"-o", a.output}}, inputs)) return *clash;
   frontend::SourceManager sources;
   frontend::Diagnostics diags;
-  auto program = compile_source(a.rules, sources, diags);
+  auto program = compile_quietly(a.rules, diags, sources, a.import_paths);
   diags.render(std::cerr, sources, a.color);
   if (!program) {
     size_t errors = diags.error_count();

@@ -20,7 +20,7 @@ int finalize(const FinalizeArgs& a) {
   if (auto clash = refuse_overwriting({{"-o", a.output}}, states)) return *clash;
   frontend::SourceManager sources;
   frontend::Diagnostics diags;
-  auto program = compile_rules(a.rules, false, diags, sources);
+  auto program = compile_rules(a.rules, false, diags, sources, a.import_paths);
   if (!program) return 1;
   InputArgs engine_args;
   engine_args.engine = a.engine;

@@ -21,7 +21,7 @@ int test_files(const TestArgs& a) {
   for (const auto& file : a.files) {
     frontend::SourceManager sources;
     frontend::Diagnostics diags;
-    auto program = compile_source(file, sources, diags);
+    auto program = compile_quietly(file, diags, sources, a.import_paths);
     suites.push_back({file, {}, {}});
     if (!program) {
       std::ostringstream rendered;

@@ -36,15 +36,26 @@ std::optional<std::string> read_text(const std::string& path) {
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
+frontend::CompileOptions compile_options(const ImportPaths& import_paths) {
+  auto options = frontend::default_compile_options();
+  options.import_paths = import_paths;
+  return options;
+}
+
 std::optional<ir::Program> compile_source(const std::string& path, frontend::SourceManager& sources,
                                           frontend::Diagnostics& diags, const frontend::CompileOptions& options) {
   if (path != "-") return frontend::compile_file(path, sources, diags, options);
   return frontend::compile_string(read_text(path).value_or(""), "<stdin>", sources, diags, options);
 }
 
+std::optional<ir::Program> compile_quietly(const std::string& file, frontend::Diagnostics& diags,
+                                           frontend::SourceManager& sources, const ImportPaths& import_paths) {
+  return compile_source(file, sources, diags, compile_options(import_paths));
+}
+
 std::optional<ir::Program> compile_rules(const std::string& file, bool color, frontend::Diagnostics& diags,
-                                         frontend::SourceManager& sources) {
-  auto program = compile_source(file, sources, diags);
+                                         frontend::SourceManager& sources, const ImportPaths& import_paths) {
+  auto program = compile_quietly(file, diags, sources, import_paths);
   diags.render(std::cerr, sources, color);
   return program;
 }
@@ -223,7 +234,7 @@ std::optional<int> refuse_overwriting(const std::vector<NamedPath>& outputs, con
 
 int check(const CheckArgs& a) {
   size_t errors = 0, warnings = 0;
-  auto options = frontend::default_compile_options();
+  auto options = compile_options(a.import_paths);
   options.allow_warnings = a.allow;
   if (a.format != "text") {
     // Machine-readable: everything on stdout in one document, nothing on stderr.
@@ -268,7 +279,7 @@ int check(const CheckArgs& a) {
 int ir(const IrArgs& a) {
   frontend::SourceManager sources;
   frontend::Diagnostics diags;
-  auto program = compile_rules(a.file, false, diags, sources);
+  auto program = compile_rules(a.file, false, diags, sources, a.import_paths);
   if (!program) return 1;
   if (!a.llvm) {
     std::cout << ir::print_program(*program);
@@ -297,7 +308,7 @@ int run(const RunArgs& a) {
 
   frontend::SourceManager sources;
   frontend::Diagnostics diags;
-  auto program = compile_rules(a.rules, a.color, diags, sources);
+  auto program = compile_rules(a.rules, a.color, diags, sources, a.import_paths);
   if (!program) return 1;
 
   runtime::RunOptions o;

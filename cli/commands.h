@@ -16,18 +16,27 @@
 
 namespace scorec::cli {
 
+// The folders --import-path adds to where imports may come from (repeatable; every
+// command that compiles rules takes it).
+using ImportPaths = std::vector<std::string>;
+
 // A file's whole text; "-" reads standard input. Nothing when it cannot be read.
 std::optional<std::string> read_text(const std::string& path);
 
+// The default options with the --import-path folders.
+frontend::CompileOptions compile_options(const ImportPaths& import_paths);
+
 // Compiles a rules file; "-" compiles standard input (shown as <stdin>, its imports
-// resolved from the current folder).
+// resolved from the --import-path folders and the standard library only).
 std::optional<ir::Program> compile_source(const std::string& path, frontend::SourceManager& sources,
-                                          frontend::Diagnostics& diags,
-                                          const frontend::CompileOptions& options = frontend::default_compile_options());
+                                          frontend::Diagnostics& diags, const frontend::CompileOptions& options);
 
 // compile_source, printing the diagnostics on stderr.
 std::optional<ir::Program> compile_rules(const std::string& file, bool color, frontend::Diagnostics& diags,
-                                         frontend::SourceManager& sources);
+                                         frontend::SourceManager& sources, const ImportPaths& import_paths);
+// Compiles a rules file, leaving its diagnostics in `diags`.
+std::optional<ir::Program> compile_quietly(const std::string& file, frontend::Diagnostics& diags,
+                                           frontend::SourceManager& sources, const ImportPaths& import_paths);
 
 struct CheckArgs {
   std::vector<std::string> files;
@@ -35,12 +44,14 @@ struct CheckArgs {
   bool werror = false;          // warnings fail the check too (exit 1)
   std::vector<std::string> allow;  // warning codes to leave out (--allow W050)
   bool color = false;
+  ImportPaths import_paths;
 };
 int check(const CheckArgs& a);
 
 struct IrArgs {
   std::string file;
   bool llvm = false;
+  ImportPaths import_paths;
 };
 int ir(const IrArgs& a);
 
@@ -58,6 +69,7 @@ struct InputArgs {
   bool no_cache = false;
   bool quiet = false;
   bool color = false;
+  ImportPaths import_paths;  // for the rules files
 };
 
 struct RunArgs : InputArgs {
@@ -84,6 +96,7 @@ struct FinalizeArgs {
   std::string engine = "jit";
   bool no_cache = false;
   bool quiet = false;
+  ImportPaths import_paths;
 };
 int finalize(const FinalizeArgs& a);
 // Writes a result table as CSV or NDJSON to `path` (or standard output); false, after
@@ -145,6 +158,7 @@ struct TestArgs {
   std::string junit;            // also write the outcomes as JUnit XML here
   bool no_cache = false;
   bool color = false;
+  ImportPaths import_paths;
 };
 int test_files(const TestArgs& a);
 
@@ -166,6 +180,7 @@ struct CompileArgs {
   std::optional<std::string> name;    // default: the rules file's stem as a C identifier
   std::string target_cpu;             // empty: this machine's CPU
   bool color = false;
+  ImportPaths import_paths;
 };
 int compile_object(const CompileArgs& a);
 

@@ -21,6 +21,14 @@ std::string mapping_keys_help() {
   return out;
 }
 
+// --import-path, on every command that compiles rules (docs/language.md, "Imports").
+void add_import_path(CLI::App* cmd, scorec::cli::ImportPaths& paths) {
+  cmd->add_option("--import-path,-I", paths,
+                  "Also let imports use .score files in this folder (repeatable); by default only the rules "
+                  "file's folder and the standard library")
+      ->check(CLI::ExistingDirectory);
+}
+
 // The options of every command that reads events (run, diff, explain).
 void add_input_options(CLI::App* cmd, scorec::cli::InputArgs& a, bool stdin_ok) {
   cmd->add_option("--events,-e", a.events,
@@ -42,6 +50,7 @@ void add_input_options(CLI::App* cmd, scorec::cli::InputArgs& a, bool stdin_ok) 
       ->check(CLI::IsMember({"jit", "interp"}));
   cmd->add_flag("--no-cache", a.no_cache, "Compile the rules afresh instead of using the compiled-code cache");
   cmd->add_flag("--quiet,-q", a.quiet, "Do not print the run summary (or a compiled-code cache warning) on stderr");
+  add_import_path(cmd, a.import_paths);
 }
 
 }  // namespace
@@ -68,11 +77,13 @@ int main(int argc, char** argv) {
         auto* info = scorec::frontend::find_code(code);
         return info && code[0] == 'W' ? "" : "not a warning code (see docs/diagnostics.md)";
       });
+  add_import_path(check_cmd, check_args.import_paths);
 
   IrArgs ir_args;
   auto* ir_cmd = app.add_subcommand("ir", "Print the compiled IR of a rules file");
   ir_cmd->add_option("file", ir_args.file, "Rules file; - for standard input")->required();
   ir_cmd->add_flag("--llvm", ir_args.llvm, "Print the optimized LLVM IR the JIT compiles instead");
+  add_import_path(ir_cmd, ir_args.import_paths);
 
   RunArgs run_args;
   auto* run_cmd = app.add_subcommand("run", "Score users from event (and profile) files");
@@ -98,6 +109,7 @@ int main(int argc, char** argv) {
   finalize_cmd->add_option("--engine", finalize_args.engine, "jit (default) or interp")->check(CLI::IsMember({"jit", "interp"}));
   finalize_cmd->add_flag("--no-cache", finalize_args.no_cache, "Compile the rules afresh instead of using the compiled-code cache");
   finalize_cmd->add_flag("--quiet,-q", finalize_args.quiet, "Do not print the summary (or a compiled-code cache warning) on stderr");
+  add_import_path(finalize_cmd, finalize_args.import_paths);
 
   DiffArgs diff_args;
   auto* diff_cmd = app.add_subcommand("diff", "Score the same input with two versions of the rules and report what changed");
@@ -134,6 +146,7 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"both", "jit", "interp"}));
   test_cmd->add_option("--junit", test_args.junit, "Also write the outcomes as JUnit XML to this file (for CI test reports)");
   test_cmd->add_flag("--no-cache", test_args.no_cache, "Compile the rules afresh instead of using the compiled-code cache");
+  add_import_path(test_cmd, test_args.import_paths);
 
   CompileArgs compile_args;
   auto* compile_cmd = app.add_subcommand(
@@ -148,6 +161,7 @@ int main(int argc, char** argv) {
   compile_cmd->add_option("--target-cpu", compile_args.target_cpu,
                           "The CPU to compile for, as LLVM names it (x86-64, x86-64-v3, znver3, ...; default: this "
                           "machine's)");
+  add_import_path(compile_cmd, compile_args.import_paths);
   compile_cmd->footer(
       "Link the object with the runtime library libscorec_rt (-lscorec_rt; CMake: scorec::scorec_rt) and "
       "load its module with scorec::Rules::from_aot.\nExample: scorec compile leads.score -o leads.o --header leads.h");

@@ -22,6 +22,10 @@ void Checker::check_scale(const ScaleSpec& sc, ir::Score& out) {
                                       format_number(*lo), format_number(*hi)));
       return false;
     }
+    if (std::fabs(*lo) > kMaxWholeNumber || std::fabs(*hi) > kMaxWholeNumber) {
+      diags_.error("E035", r.loc, fmt::format("a scaled score's range must stay within -{0}..{0}", format_number(kMaxWholeNumber)));
+      return false;
+    }
     a = static_cast<int64_t>(*lo);
     b = static_cast<int64_t>(*hi);
     return true;

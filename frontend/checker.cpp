@@ -187,6 +187,10 @@ std::optional<double> Checker::constant(const Expr* e, Type want, const char* wh
     diags_.error("E043", e->loc, fmt::format("{} must be a {}, not a {}", what, type_str(want), type_str(v->type)), hint);
     return std::nullopt;
   }
+  if (!std::isfinite(v->value)) {
+    diags_.error("E044", whole(*e), fmt::format("{} is too large", what));
+    return std::nullopt;
+  }
   return v->value;
 }
 
@@ -194,6 +198,11 @@ std::optional<double> Checker::positive(const Expr* e, Type want, const char* wh
   auto v = constant(e, want, what, fallback);
   if (v && *v <= 0) {
     diags_.error("E044", whole(*e), fmt::format("{} must be greater than zero", what));
+    return std::nullopt;
+  }
+  if (v && want == Type::Duration && *v > kMaxDurationSeconds) {
+    diags_.error("E044", whole(*e), fmt::format("{} is longer than {}", what, format_duration(kMaxDurationSeconds)),
+                 "use a shorter duration; a million days is already 'forever' for scoring");
     return std::nullopt;
   }
   return v;
@@ -310,6 +319,12 @@ void Checker::check_on_rule(OnRule& r, const ScoreDecl& s, int score) {
           if (!v) { ok = false; break; }
           if (*v != std::floor(*v)) {
             diags_.error("E044", m.amount->loc, "the limit must be a whole number of events");
+            ok = false;
+            break;
+          }
+          if (*v > kMaxWholeNumber) {
+            diags_.error("E044", m.amount->loc, fmt::format("the limit must be at most {}", format_number(kMaxWholeNumber)),
+                         "a rule without 'limit' has no limit at all");
             ok = false;
             break;
           }

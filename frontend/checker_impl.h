@@ -14,6 +14,7 @@
 
 #include "frontend/ast.h"
 #include "frontend/diagnostics.h"
+#include "frontend/limits.h"
 #include "ir/builder.h"
 #include "support/text.h"
 #include "support/time.h"

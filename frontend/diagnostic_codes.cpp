@@ -49,6 +49,9 @@ constexpr CodeInfo kCodes[] = {
     {"E050", "imported file not found"},
     {"E051", "import cycle"},
     {"E052", "file cannot be read"},
+    {"E053", "file is not UTF-8"},
+    {"E054", "import outside the allowed folders"},
+    {"E055", "imports nested too deeply"},
     // Where names may be used
     {"E060", "not allowed here"},
     {"E061", "segment used before it is defined"},

@@ -70,6 +70,16 @@ std::string render_one(const Diagnostic& d, const SourceManager& sources, bool c
   out += fmt::format("{}{}{}:{} {}{}{}\n", color ? sev_color : "", sev, code, reset, bold, d.message, reset);
   if (d.loc.valid()) {
     std::string_view line = sources.line_text(d.loc.file, d.loc.line);
+    // A byte that is not UTF-8 (E053) is shown as U+FFFD, so the output stays UTF-8.
+    std::string shown;
+    if (invalid_utf8_at(line)) {
+      for (size_t k = 0; k < line.size();) {
+        size_t n = utf8_sequence_length(line, k);
+        shown += n ? line.substr(k, n) : std::string_view("\xEF\xBF\xBD");
+        k += n ? n : 1;
+      }
+      line = shown;
+    }
     std::string num = std::to_string(d.loc.line);
     std::string pad(num.size(), ' ');
     // Tabs are kept in the caret line so the caret stays under the spot.

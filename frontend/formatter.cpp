@@ -890,9 +890,7 @@ size_t count_comments(antlr4::CommonTokenStream& tokens) {
   return n;
 }
 
-}  // namespace
-
-Expected<std::string> format_source(const std::string& text, const std::string& name, size_t width) {
+Expected<std::string> format_unguarded(const std::string& text, const std::string& name, size_t width) {
   // Only a file that parses cleanly is formatted; the parser's diagnostics say why not.
   {
     SourceManager sources;
@@ -936,6 +934,19 @@ Expected<std::string> format_source(const std::string& text, const std::string& 
       return Error{"internal error: the formatter would lose a comment; the file was left as it is", name};
   }
   return out;
+}
+
+}  // namespace
+
+Expected<std::string> format_source(const std::string& text, const std::string& name, size_t width) {
+  // Whatever fails inside (ANTLR throws) is an error for this file, not an abort.
+  try {
+    return format_unguarded(text, name, width);
+  } catch (const std::exception& e) {
+    return Error{std::string("internal error in the formatter: ") + e.what() + " (please report this)", name};
+  } catch (...) {
+    return Error{"internal error in the formatter (please report this)", name};
+  }
 }
 
 }  // namespace scorec::frontend

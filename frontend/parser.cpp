@@ -1,6 +1,7 @@
 #include "frontend/parser.h"
 
 #include <cctype>
+#include <cmath>
 #include <set>
 
 #include <antlr4-runtime.h>
@@ -8,6 +9,7 @@
 
 #include "ScoreLexer.h"
 #include "ScoreParser.h"
+#include "frontend/encoding.h"
 #include "frontend/parse_tree.h"
 #include "support/text.h"
 #include "support/time.h"
@@ -550,13 +552,21 @@ class SilentLexerErrors : public antlr4::BaseErrorListener {
 };
 
 // Refuses input nested deeper than kMaxNesting before ANTLR's recursive descent
-// would run out of stack on it.
+// would run out of stack on it. A bracket opens one level plus one for each prefix
+// operator just before it, so `- - - (` runs cannot multiply with bracket depth.
 bool check_nesting(int file, antlr4::CommonTokenStream& tokens, Diagnostics& diags) {
   int depth = 0, prefix_run = 0, coalesce_run = 0;
+  std::vector<int> outer;  // the depth outside each open bracket
   for (auto* t : tokens.getTokens()) {
     std::string text = t->getText();
-    if (text == "(" || text == "[" || text == "{") ++depth;
-    if (text == ")" || text == "]" || text == "}") depth = std::max(0, depth - 1);
+    if (text == "(" || text == "[" || text == "{") {
+      outer.push_back(depth);
+      depth += 1 + prefix_run;
+    }
+    if ((text == ")" || text == "]" || text == "}") && !outer.empty()) {
+      depth = outer.back();
+      outer.pop_back();
+    }
     bool prefix = text == "-" || t->getType() == ScoreParser::NOT;
     prefix_run = prefix ? prefix_run + 1 : 0;
     // `a ?? b ?? c` nests to the right, one level per '??', until the statement ends.
@@ -565,7 +575,7 @@ bool check_nesting(int file, antlr4::CommonTokenStream& tokens, Diagnostics& dia
         t->getType() != ScoreParser::FALSE && t->getType() != ScoreParser::NULL_)
       coalesce_run = 0;
     if (text == "??") ++coalesce_run;
-    if (depth > kMaxNesting || prefix_run > kMaxNesting || coalesce_run > kMaxNesting) {
+    if (depth > kMaxNesting || depth + prefix_run > kMaxNesting || coalesce_run > kMaxNesting) {
       diags.error("E003", token_loc(file, t), fmt::format("this is nested more than {} levels deep", kMaxNesting),
                   "split the expression into named constants or simpler rules");
       return false;
@@ -576,11 +586,19 @@ bool check_nesting(int file, antlr4::CommonTokenStream& tokens, Diagnostics& dia
 
 // ----- parse tree -> AST ------------------------------------------------------------
 
+// A literal as a message quotes it: a thousand digits are not worth repeating.
+std::string abbreviated(const std::string& text) {
+  return text.size() <= 40 ? "'" + text + "'" : "'" + text.substr(0, 20) + "...' (" + std::to_string(text.size()) + " characters)";
+}
+
 class AstBuilder {
  public:
   AstBuilder(int file, Diagnostics& diags, antlr4::TokenStream* tokens = nullptr,
              const std::set<size_t>* syntax_errors = nullptr)
       : file_(file), diags_(diags), tokens_(tokens), syntax_errors_(syntax_errors) {}
+
+  // Whether an expression was cut short for being nested too deeply (E003).
+  bool too_deep() const { return too_deep_reported_; }
 
   Module build(ScoreParser::File_Context* ctx) {
     Module m;
@@ -1111,11 +1129,21 @@ class AstBuilder {
     if (auto* n = dynamic_cast<ScoreParser::NumberLitContext*>(c)) {
       auto e = make(ExprKind::Number, l);
       e->number = std::strtod(n->getText().c_str(), nullptr);
+      if (!std::isfinite(e->number)) {
+        diags_.error("E002", l, fmt::format("the number {} is too large", abbreviated(n->getText())),
+                     "numbers go up to about 1.8e308");
+        e->number = 1;  // a stand-in no other check objects to
+      }
       return e;
     }
     if (auto* d = dynamic_cast<ScoreParser::DurationLitContext*>(c)) {
       auto e = make(ExprKind::Duration, l);
       e->number = parse_duration(d->getText()).value_or(0);
+      if (!(e->number <= kMaxDurationSeconds)) {
+        diags_.error("E002", l, fmt::format("the duration {} is too long", abbreviated(d->getText())),
+                     fmt::format("durations go up to {}", format_duration(kMaxDurationSeconds)));
+        e->number = kMaxDurationSeconds;  // a stand-in no other check objects to
+      }
       e->text = d->getText();
       return e;
     }
@@ -1187,6 +1215,9 @@ class AstBuilder {
 }  // namespace
 
 Module parse_module(const SourceManager& sources, int file, Diagnostics& diags) {
+  Module empty;
+  empty.file = file;
+  if (!check_utf8(sources, file, diags)) return empty;
   antlr4::ANTLRInputStream input(sources.text(file));
   ScoreLexer lexer(&input);
   // UNKNOWN_CHAR makes the lexer total, so its errors are never needed. ANTLR does not
@@ -1207,17 +1238,16 @@ Module parse_module(const SourceManager& sources, int file, Diagnostics& diags) 
   antlr4::ListTokenSource source(std::move(visible));
   antlr4::CommonTokenStream tokens(&source);
   tokens.fill();
-  if (!check_nesting(file, tokens, diags)) {
-    Module m;
-    m.file = file;
-    return m;
-  }
+  if (!check_nesting(file, tokens, diags)) return empty;
 
   ScoreParser parser(&tokens);
   auto friendly = std::make_shared<FriendlyErrorStrategy>(file, diags);
   ScoreParser::File_Context* tree = parse_file(parser, tokens, friendly);
   AstBuilder builder(file, diags, &tokens, &friendly->error_tokens());
-  return builder.build(tree);
+  Module m = builder.build(tree);
+  // The expression cut short there would only bring errors about its stand-in.
+  if (builder.too_deep()) return empty;
+  return m;
 }
 
 ScoreParser::File_Context* parse_file(ScoreParser& parser, antlr4::CommonTokenStream& tokens,

@@ -4,14 +4,12 @@
 
 #include "frontend/ast.h"
 #include "frontend/diagnostics.h"
+#include "frontend/limits.h"
 
 namespace scorec::frontend {
 
 // Parses the file `file` of `sources`. Returns the module even when there were
 // errors (with whatever could be recovered), so the checker can report more.
 Module parse_module(const SourceManager& sources, int file, Diagnostics& diags);
-
-// Limits that keep hostile input from exhausting the stack.
-constexpr int kMaxNesting = 200;
 
 }  // namespace scorec::frontend

@@ -48,6 +48,10 @@ struct CompileOptions {
   bool jit = true;          // compile native code now (else only the interpreter can run them)
   bool use_cache = true;    // the compiled-code cache ($SCOREC_CACHE_DIR or ~/.cache/scorec)
   std::string cache_dir;    // empty: the default; used only when private (ours, 0700): README
+  // Folders imports may use besides the rule file's own folder and the stdlib (the
+  // CLI's --import-path). Imports are relative paths to .score files that stay inside
+  // one of them after `..` and symbolic links are resolved (docs/language.md).
+  std::vector<std::string> import_paths;
 };
 
 namespace detail {
@@ -83,8 +87,9 @@ class Rules {
   std::shared_ptr<const detail::RulesImpl> impl_;
 };
 
-// Compiles a rule file (imports resolved relative to it, then the stdlib folder), or
-// rules held in a string (`name` labels its diagnostics). Defined in the full library
+// Compiles a rule file (imports resolved relative to it, then import_paths, then the
+// stdlib folder), or rules held in a string (`name` labels its diagnostics; it has no
+// folder, so its imports come only from import_paths and the stdlib). Defined in the full library
 // (scorec::scorec), which links LLVM and ANTLR; the runtime library (scorec::scorec_rt)
 // runs rules compiled ahead of time instead.
 Result<Rules> compile_file(const std::string& path, const CompileOptions& options = {});

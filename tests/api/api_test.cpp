@@ -58,6 +58,38 @@ class Api : public ::testing::TestWithParam<scorec::EngineKind> {
   }
 };
 
+// Bytes that are not UTF-8 are an error with a position (ANTLR's input stream used to
+// throw std::range_error through compile_string and abort the process).
+TEST(ApiCompile, InvalidUtf8IsAnError) {
+  auto rules = scorec::compile_string("event a {}\n// caf\xe9\nscore s {\n  on a +1\n}\n", "latin1.score");
+  ASSERT_FALSE(rules.ok());
+  ASSERT_EQ(rules.error().diagnostics.size(), 1u);
+  const auto& d = rules.error().diagnostics[0];
+  EXPECT_EQ(d.code, "E053");
+  EXPECT_EQ(d.line, 2);
+  EXPECT_EQ(d.column, 7);
+  EXPECT_NE(d.hint.find("Windows-1252"), std::string::npos) << d.hint;
+}
+
+// Rules from a string have no folder: an import resolves only in import_paths (and the
+// stdlib), and never to an absolute path.
+TEST(ApiCompile, ImportsComeFromImportPathsOnly) {
+  auto dir = std::filesystem::temp_directory_path() / "scorec_api_import_paths";
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "events.score") << "event a {}\n";
+  const char* text = "import \"events.score\"\nscore s {\n  on a +1\n}\n";
+  scorec::CompileOptions o;
+  o.jit = false;
+  EXPECT_FALSE(scorec::compile_string(text, "x.score", o).ok());
+  o.import_paths.push_back(dir.string());
+  auto rules = scorec::compile_string(text, "x.score", o);
+  EXPECT_TRUE(rules.ok()) << (rules.ok() ? "" : rules.error().message);
+  auto absolute = scorec::compile_string("import \"" + (dir / "events.score").string() + "\"\n", "x.score", o);
+  ASSERT_FALSE(absolute.ok());
+  EXPECT_EQ(absolute.error().diagnostics.at(0).code, "E054");
+  std::filesystem::remove_all(dir);
+}
+
 TEST(ApiCompile, ErrorsAreValuesWithPositions) {
   auto rules = scorec::compile_string("event a {}\nscore s {\n  on emial_open +3\n}\n", "broken.score");
   ASSERT_FALSE(rules.ok());

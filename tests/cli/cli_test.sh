@@ -251,5 +251,90 @@ expect_exit 0 "--state-in = --state-out" -- "$scorec" run "$tmp/gen.score" --eve
 if [ -c /dev/null ]; then ok; else bad "/dev/null was replaced"; fi
 expect_exit 0 "continued state reads back" -- "$scorec" run "$tmp/gen.score" --events "$tmp/far.ndjson" --skip-bad --partition 0/3 --state-in "$tmp/p0.bin"
 
+# Hostile rules files: every command reports an error (exit 1), none aborts.
+# A byte that is not UTF-8 (a Windows-1252 'é' in a comment): E053, in every command
+# that reads rules, and from standard input.
+printf 'event email_open { campaign: string }\n// caf\xe9\nscore s {\n  on email_open +3\n}\n' >"$tmp/latin1.score"
+printf '{"user_id":"a","event":"email_open","timestamp":"2024-03-01T10:00:00Z","campaign":"x"}\n' >"$tmp/ok.ndjson"
+for cmd in "check" "ir" "test" "fmt" "run --events $tmp/ok.ndjson" "explain --user a --events $tmp/ok.ndjson" \
+           "compile -o $tmp/latin1.o"; do
+  # shellcheck disable=SC2086
+  expect_exit 1 "$cmd on a Latin-1 file" -- "$scorec" $cmd "$tmp/latin1.score"
+  expect_err "latin1.score:2:7: error[E053]: not UTF-8"
+done
+expect_exit 1 "diff on a Latin-1 file" -- "$scorec" diff "$tmp/rules.score" "$tmp/latin1.score" --events "$tmp/ok.ndjson"
+expect_err "error[E053]"
+expect_exit 1 "fmt - on Latin-1" -- sh -c "\"$scorec\" fmt - <\"$tmp/latin1.score\""
+expect_err "<stdin>:2:7: error[E053]"
+expect_err "Windows-1252"
+
+# Imports stay inside the rules file's folder, the --import-path folders and the stdlib;
+# nothing outside is read or quoted.
+mkdir -p "$tmp/proj/sub" "$tmp/outside" "$tmp/shared"
+echo 'event email_open { campaign: string }' >"$tmp/outside/events.score"
+echo 'event email_open { campaign: string }' >"$tmp/shared/events.score"
+echo 'SECRET_IN_A_SCORE_FILE=1' >"$tmp/outside/secret.score"
+echo 'event email_open { campaign: string }' >"$tmp/proj/sub/events.score"
+ln -s "$tmp/outside/secret.score" "$tmp/proj/link.score"
+ln -s "$tmp/outside" "$tmp/proj/linkdir"
+import_case() {  # import_case WANT_EXIT PATH [scorec options...]
+  local want=$1 path=$2
+  shift 2
+  printf 'import "%s"\nscore s {\n  on email_open +3\n}\n' "$path" >"$tmp/proj/main.score"
+  expect_exit "$want" "import $path" -- "$scorec" check "$@" "$tmp/proj/main.score"
+}
+export SCOREC_CLI_TEST_SECRET=do-not-print-me
+import_case 1 /proc/self/environ
+expect_err "error[E054]: an import must be a relative path"
+if grep -q "do-not-print-me" "$tmp/err"; then bad "the environment was printed"; else ok; fi
+import_case 1 /etc/passwd
+expect_err "error[E054]"
+import_case 1 ../outside/secret.score
+expect_err "leads outside the folders imports may use"
+expect_err "add --import-path DIR"
+if grep -q "SECRET_IN_A_SCORE_FILE" "$tmp/err"; then bad "a file outside was quoted"; else ok; fi
+import_case 1 stdlib/../../../../../../../../../etc/passwd.score
+expect_err "error[E054]"
+import_case 1 link.score
+expect_err "through a symbolic link"
+if grep -q "SECRET_IN_A_SCORE_FILE" "$tmp/err"; then bad "a symlinked file outside was quoted"; else ok; fi
+import_case 1 linkdir/events.score
+expect_err "through a symbolic link"
+import_case 0 sub/events.score
+import_case 0 sub/../sub/events.score
+import_case 1 ../shared/events.score
+import_case 0 ../shared/events.score --import-path "$tmp/shared"
+import_case 0 events.score -I "$tmp/shared"
+for cmd in ir test "run --events $tmp/ok.ndjson -q"; do
+  # shellcheck disable=SC2086
+  expect_exit 0 "$cmd --import-path" -- "$scorec" $cmd --import-path "$tmp/shared" "$tmp/proj/main.score"
+done
+
+# An import chain 15000 files deep: E055 at the 65th, not a stack overflow.
+mkdir -p "$tmp/chain"
+for i in $(seq 1 15000); do echo "import \"$((i + 1)).score\"" >"$tmp/chain/$i.score"; done
+echo 'event email_open { campaign: string }' >"$tmp/chain/15001.score"
+expect_exit 1 "import chain 15000 deep" -- "$scorec" check "$tmp/chain/1.score"
+expect_err "error[E055]: imports are nested more than 64 files deep"
+
+# Nesting 100000 deep in every form the parser recurses on: E003, never a crash.
+nest() { python3 -c "print('event e { x: number, s: string }\nscore s {\n  on e when ' + ($1) + ' +1\n}')" >"$tmp/deep.score"; }
+for form in "'('*100000 + 'x > 0' + ')'*100000" "'-'*100000 + 'x > 0'" "'not '*100000 + 'true'" \
+            "'s in ' + '['*100000 + '\"a\"' + ']'*100000" "('-'*199 + '(')*600 + 'x > 0' + ')'*600" \
+            "('not '*199 + '(')*600 + 'true' + ')'*600" "' ?? '.join(['x']*100000) + ' > 0'" \
+            "'max('*100000 + 'x' + ')'*100000 + ' > 0'" "'*'.join(['x']*100000) + ' > 0'"; do
+  nest "$form"
+  expect_exit 1 "nesting: $form" -- "$scorec" check "$tmp/deep.score"
+  expect_err "error[E003]"
+done
+
+# Numbers too large for what they become: errors, not undefined behaviour.
+printf 'event e {}\nscore s {\n  on e +1 limit 99999999999999999999\n}\n' >"$tmp/limit.score"
+expect_exit 1 "huge limit" -- "$scorec" check "$tmp/limit.score"
+expect_err "error[E044]: the limit must be at most 1000000000000000"
+printf 'event e {}\nscore s {\n  window 99999999999999999999d\n  on e +1\n}\n' >"$tmp/window.score"
+expect_exit 1 "huge window" -- "$scorec" check "$tmp/window.score"
+expect_err "error[E002]: the duration '99999999999999999999d' is too long"
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

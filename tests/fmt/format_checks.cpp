@@ -1,5 +1,6 @@
 #include "tests/fmt/format_checks.h"
 
+#include <filesystem>
 #include <regex>
 #include <sstream>
 
@@ -15,7 +16,11 @@ namespace scorec::fmtcheck {
 std::string ir_without_labels(const std::string& text, const std::string& name) {
   frontend::SourceManager sources;
   frontend::Diagnostics diags;
-  auto program = frontend::compile_string(text, name, sources, diags);
+  // Rules from a string have no folder of their own: the file's folder is where its
+  // imports may come from.
+  auto options = frontend::default_compile_options();
+  options.import_paths.push_back(std::filesystem::path(name).parent_path().string());
+  auto program = frontend::compile_string(text, name, sources, diags, options);
   if (!program) return "ERRORS";  // the messages quote the source, which changed
   static const std::regex label(R"(^(\s*rule \d+) \(.*\) (-> %\d+)$)");
   std::istringstream in(ir::print_program(*program));

@@ -21,7 +21,7 @@ std::optional<ir::Expr> Checker::call(const Expr& e, const Scope& scope) {
     }
     auto a = expr(*e.args[0], scope);
     if (!a || reject_list(*a, *e.args[0])) return std::nullopt;
-    return b_.node(Op::Has, Type::Bool, {std::move(*a)});
+    return b_.node(Op::Has, Type::Bool, std::move(*a));
   }
   if (fn == "days_since" || fn == "hours_since") {
     if (e.args.size() != 1) {
@@ -41,8 +41,8 @@ std::optional<ir::Expr> Checker::call(const Expr& e, const Scope& scope) {
     }
     // (as_of - t) / unit: lowered to plain arithmetic, so every engine shares it.
     double unit = fn == "days_since" ? kSecondsPerDay : 3600.0;
-    auto age = b_.node(Op::Sub, Type::Duration, {ir::Builder::leaf(Op::AsOf, Type::Timestamp), std::move(*a)});
-    return b_.node(Op::Div, Type::Number, {std::move(age), ir::Builder::constant(Type::Duration, unit)});
+    auto age = b_.node(Op::Sub, Type::Duration, ir::Builder::leaf(Op::AsOf, Type::Timestamp), std::move(*a));
+    return b_.node(Op::Div, Type::Number, std::move(age), ir::Builder::constant(Type::Duration, unit));
   }
   std::vector<const builtins::Info*> overloads;
   for (const auto& info : builtins::all())

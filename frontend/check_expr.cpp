@@ -231,14 +231,14 @@ std::optional<ir::Expr> Checker::unary(const Expr& e, const Scope& scope) {
       diags_.error("E020", e.args[0]->loc, fmt::format("'not' needs true or false, but this is a {}", type_str(a->type)));
       return std::nullopt;
     }
-    return b_.node(Op::Not, Type::Bool, {std::move(*a)});
+    return b_.node(Op::Not, Type::Bool, std::move(*a));
   }
   if (a->type != Type::Number && a->type != Type::Duration) {
     diags_.error("E020", e.loc, fmt::format("cannot negate a {}", type_str(a->type)));
     return std::nullopt;
   }
   Type t = a->type;
-  return b_.node(Op::Neg, t, {std::move(*a)});
+  return b_.node(Op::Neg, t, std::move(*a));
 }
 
 std::optional<Type> Checker::arithmetic_type(const std::string& op, Type a, Type b) {
@@ -265,10 +265,17 @@ std::optional<Type> Checker::arithmetic_type(const std::string& op, Type a, Type
   return std::nullopt;
 }
 
+// Only the recursion lives here; the typing, with its many message temporaries, is a
+// separate frame, so a long `a + b + c ...` chain costs little stack per term.
 std::optional<ir::Expr> Checker::binary(const Expr& e, const Scope& scope) {
   auto a = expr(*e.args[0], scope);
   auto b = expr(*e.args[1], scope);
   if (!a || !b) return std::nullopt;
+  return typed_binary(e, scope, std::move(a), std::move(b));
+}
+
+std::optional<ir::Expr> Checker::typed_binary(const Expr& e, const Scope& scope, std::optional<ir::Expr> a,
+                                              std::optional<ir::Expr> b) {
   if (reject_list(*a, *e.args[0]) || reject_list(*b, *e.args[1])) return std::nullopt;
   const std::string& op = e.op;
   Type ta = a->type, tb = b->type;
@@ -286,7 +293,7 @@ std::optional<ir::Expr> Checker::binary(const Expr& e, const Scope& scope) {
       }
     }
     lint_logic(e, irop, *a, *b, scope);
-    return b_.node(irop, Type::Bool, {std::move(*a), std::move(*b)});
+    return b_.node(irop, Type::Bool, std::move(*a), std::move(*b));
   }
   if (op == "??") {
     if (ta != tb && ta != Type::Null && tb != Type::Null) {
@@ -295,7 +302,7 @@ std::optional<ir::Expr> Checker::binary(const Expr& e, const Scope& scope) {
       return std::nullopt;
     }
     Type t = ta == Type::Null ? tb : ta;
-    return b_.node(irop, t, {std::move(*a), std::move(*b)});
+    return b_.node(irop, t, std::move(*a), std::move(*b));
   }
   bool comparison = irop == Op::Lt || irop == Op::Le || irop == Op::Gt || irop == Op::Ge || irop == Op::Eq || irop == Op::Ne;
   if (comparison) {
@@ -328,7 +335,7 @@ std::optional<ir::Expr> Checker::binary(const Expr& e, const Scope& scope) {
     }
     if (!check_tier_name(*a, *b, *e.args[1]) || !check_tier_name(*b, *a, *e.args[0])) return std::nullopt;
     lint_comparison(e, irop, *a, *b, scope);
-    return b_.node(irop, Type::Bool, {std::move(*a), std::move(*b)});
+    return b_.node(irop, Type::Bool, std::move(*a), std::move(*b));
   }
   auto t = arithmetic_type(op, ta, tb);
   if (!t) {
@@ -338,7 +345,7 @@ std::optional<ir::Expr> Checker::binary(const Expr& e, const Scope& scope) {
     diags_.error("E020", whole(e), fmt::format("cannot apply '{}' to a {} and a {}", op, type_str(ta), type_str(tb)), hint);
     return std::nullopt;
   }
-  return b_.node(irop, *t, {std::move(*a), std::move(*b)});
+  return b_.node(irop, *t, std::move(*a), std::move(*b));
 }
 
 std::string Checker::describe(const Expr& e) {
@@ -395,7 +402,7 @@ std::optional<ir::Expr> Checker::in(const Expr& e, const Scope& scope) {
       diags_.error("E020", whole(e), fmt::format("a list<string> holds strings, not {}s", type_str(a->type)));
       return std::nullopt;
     }
-    ir::Expr out = b_.node(Op::ListContains, Type::Bool, {std::move(*a), std::move(*b)});
+    ir::Expr out = b_.node(Op::ListContains, Type::Bool, std::move(*a), std::move(*b));
     out.index = negated;
     return out;
   }

@@ -7,6 +7,7 @@
 
 #include "frontend/checker_impl.h"
 #include "ir/value_ops.h"
+#include "support/hash.h"
 
 namespace scorec::frontend::detail {
 
@@ -41,6 +42,28 @@ bool Checker::same(const ir::Expr& a, const ir::Expr& b) {
   for (size_t i = 0; i < a.args.size(); ++i)
     if (!same(a.args[i], b.args[i])) return false;
   return true;
+}
+
+namespace {
+template <class T>
+uint64_t mix(uint64_t h, T v) {
+  return fnv1a64(std::string_view(reinterpret_cast<const char*>(&v), sizeof v), h);
+}
+}  // namespace
+
+uint64_t Checker::shape_hash(const ir::Expr& a, uint64_t h) {
+  h = mix(h, static_cast<int>(a.op));
+  h = mix(h, static_cast<int>(a.type));
+  h = mix(h, a.valid);
+  h = mix(h, a.index);
+  h = mix(h, a.index2);
+  h = mix(h, a.args.size());
+  // same() compares values with ==, so 0.0 and -0.0 must hash alike.
+  if (a.op == Op::Const && a.valid) h = mix(h, a.value == 0 ? 0.0 : a.value);
+  if (a.op == Op::AggRead) h = mix(h, static_cast<int>(a.agg));
+  if (a.op == Op::Call) h = mix(h, static_cast<int>(a.fn));
+  for (const auto& x : a.args) h = shape_hash(x, h);
+  return h;
 }
 
 void Checker::lint_comparison(const Expr& e, Op op, const ir::Expr& a, const ir::Expr& b, const Scope& scope) {
@@ -146,7 +169,13 @@ void Checker::lint_condition(const Expr& e, const ir::Expr& c, size_t mark, cons
 }
 
 void Checker::lint_event_rule(const ir::EventRule& rule, const OnRule& r) {
-  for (const auto& old : b_.program().rules) {
+  const auto& rules = b_.program().rules;
+  uint64_t h = mix(mix(mix(0xcbf29ce484222325ull, rule.score), rule.event), rule.has_cond);
+  if (rule.has_cond) h = shape_hash(rule.cond, h);
+  h = shape_hash(rule.weight, h);
+  auto& candidates = rule_index_[h];
+  for (size_t i : candidates) {  // in rule order: the first repeat is reported
+    const auto& old = rules[i];
     if (old.score != rule.score || old.event != rule.event || old.has_cond != rule.has_cond) continue;
     if (rule.has_cond && !same(old.cond, rule.cond)) continue;
     if (!same(old.weight, rule.weight) || old.cap != rule.cap || old.cap_period != rule.cap_period ||
@@ -156,6 +185,7 @@ void Checker::lint_event_rule(const ir::EventRule& rule, const OnRule& r) {
                    "both apply, so every matching event scores twice; remove one, or change its condition or weight");
     break;
   }
+  candidates.push_back(rules.size());  // the caller appends the rule next
   // A cap with a count limit and a constant weight: the limit bounds what a cap
   // bucket can collect. Provable only when each cap bucket holds whole limit buckets.
   if (rule.cap <= 0 || rule.limit <= 0 || rule.weight.op != Op::Const || !rule.weight.valid) return;
@@ -183,12 +213,16 @@ void Checker::lint_event_rule(const ir::EventRule& rule, const OnRule& r) {
 }
 
 void Checker::lint_user_term(const ir::UserTerm& term, const std::vector<ir::UserTerm>& earlier, const WhenRule& w) {
-  for (const auto& old : earlier) {
+  if (earlier.empty()) term_index_.clear();  // the first term of a score
+  auto& candidates = term_index_[shape_hash(term.weight, shape_hash(term.cond, 0xcbf29ce484222325ull))];
+  for (size_t i : candidates) {
+    const auto& old = earlier[i];
     if (!same(old.cond, term.cond) || !same(old.weight, term.weight)) continue;
     warn("W021", w.loc, fmt::format("this rule repeats the rule at {}", old.where),
                    "both apply, so every matching user gets the points twice; remove one, or change its condition or weight");
-    return;
+    break;
   }
+  candidates.push_back(earlier.size());  // the caller appends the term next
 }
 
 void Checker::lint_weights(const ir::Score& out) {

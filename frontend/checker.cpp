@@ -385,7 +385,7 @@ std::optional<ir::Expr> Checker::weight(Weight& w, const Scope& scope) {
                                            : "a weight is a number of points, like '+5' or '+ amount * 0.01'");
     return std::nullopt;
   }
-  if (w.negative) return b_.node(Op::Neg, Type::Number, {std::move(*v)});
+  if (w.negative) return b_.node(Op::Neg, Type::Number, std::move(*v));
   return v;
 }
 

@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <unordered_map>
 #include <string>
 #include <vector>
 
@@ -151,6 +152,8 @@ class Checker {
   std::optional<Type> arithmetic_type(const std::string& op, Type a, Type b);
 
   std::optional<ir::Expr> binary(const Expr& e, const Scope& scope);
+  [[gnu::noinline]] std::optional<ir::Expr> typed_binary(const Expr& e, const Scope& scope, std::optional<ir::Expr> a,
+                                                         std::optional<ir::Expr> b);
 
   static std::string describe(const Expr& e);
 
@@ -174,6 +177,8 @@ class Checker {
 
   // Structural equality of checked expressions (aggregates compare by slot).
   static bool same(const ir::Expr& a, const ir::Expr& b);
+  // A hash that agrees with same(): same(a, b) implies shape_hash(a) == shape_hash(b).
+  static uint64_t shape_hash(const ir::Expr& e, uint64_t h);
 
   // A comparison or and/or whose result is known without any data: kept as pending
   // until the enclosing condition is known, see condition().
@@ -211,6 +216,9 @@ class Checker {
     bool per_user;
   };
   std::vector<ConstWeight> const_weights_;  // of the score being checked
+  // W021 looks a rule up among the earlier ones by hash, not by comparing it with each
+  // of them (quadratic in rules): program rules, and the terms of the score being checked.
+  std::unordered_map<uint64_t, std::vector<size_t>> rule_index_, term_index_;
 
   std::vector<Module>& modules_;
   const SourceManager& sources_;

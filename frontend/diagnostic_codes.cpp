@@ -15,6 +15,7 @@ constexpr CodeInfo kCodes[] = {
     {"E003", "expression nested too deeply"},
     {"E004", "clause given more than once"},
     {"E005", "rule without a weight"},
+    {"E006", "input over a size limit"},
     // Names
     {"E010", "unknown event"},
     {"E011", "unknown property, attribute or member"},

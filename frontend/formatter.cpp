@@ -407,8 +407,8 @@ class Formatter {
       };
     } else if (auto* c = dynamic_cast<ScoreParser::WhenRuleContext*>(it)) {
       e.kind = Kind::Rule;
-      e.render = [this, c](Writer& w) { rule_rest(w, c->WHEN(), c->expr(), c->weight()); };
-      e.cols = [this, c] { return rule_cols("", c->WHEN(), c->expr(), c->weight(), {}); };
+      e.render = [this, c](Writer& w) { rule_rest(w, c->WHEN(), c->expr(), nullptr); };
+      e.cols = [this, c] { return rule_cols("", c->WHEN(), c->expr(), nullptr, {}); };
     } else if (auto* c = dynamic_cast<ScoreParser::ScaleItemContext*>(it)) {
       e.render = [this, c](Writer& w) {
         w.tok(c->SCALE()->getSymbol(), false);
@@ -436,8 +436,8 @@ class Formatter {
     e.kind = Kind::Other;
     if (auto* c = dynamic_cast<ScoreParser::GradeWhenContext*>(it)) {
       e.kind = Kind::Rule;
-      e.render = [this, c](Writer& w) { rule_rest(w, c->WHEN(), c->expr(), c->weight()); };
-      e.cols = [this, c] { return rule_cols("", c->WHEN(), c->expr(), c->weight(), {}); };
+      e.render = [this, c](Writer& w) { rule_rest(w, c->WHEN(), c->expr(), nullptr); };
+      e.cols = [this, c] { return rule_cols("", c->WHEN(), c->expr(), nullptr, {}); };
     } else if (auto* c = dynamic_cast<ScoreParser::GradeLettersContext*>(it)) {
       e.render = [this, c](Writer& w) {
         w.tok(c->LETTERS()->getSymbol(), false);

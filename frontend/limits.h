@@ -3,12 +3,18 @@
 // reported as an error instead. docs/language.md lists them.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 namespace scorec::frontend {
 
-// Brackets, prefix operators and `??` chains nested deeper than this: E003.
-constexpr int kMaxNesting = 200;
+// Checked in one pass over the tokens before ANTLR sees them (parser.cpp, check_limits),
+// so a hostile file costs time linear in its size:
+constexpr int kMaxNesting = 200;               // brackets, prefix `-`/`not` runs, `??` chains: E003
+constexpr int kMaxExprTerms = 2000;            // binary operators in one expression: E003
+constexpr int kMaxListItems = 10000;           // elements of one list literal: E006
+constexpr int kMaxRulesPerFile = 50000;        // `on` and `when` rules in one file: E006
+constexpr size_t kMaxSourceBytes = 16u << 20;  // one rules file, 16 MiB: E006
 
 // A chain of imports (a imports b imports c ...) longer than this: E055.
 constexpr int kMaxImportDepth = 64;

@@ -551,13 +551,19 @@ class SilentLexerErrors : public antlr4::BaseErrorListener {
                    std::exception_ptr) override {}
 };
 
-// Refuses input nested deeper than kMaxNesting before ANTLR's recursive descent
-// would run out of stack on it. A bracket opens one level plus one for each prefix
-// operator just before it, so `- - - (` runs cannot multiply with bracket depth.
-bool check_nesting(int file, antlr4::CommonTokenStream& tokens, Diagnostics& diags) {
-  int depth = 0, prefix_run = 0, coalesce_run = 0;
-  std::vector<int> outer;  // the depth outside each open bracket
-  for (auto* t : tokens.getTokens()) {
+// Refuses input past the limits of limits.h before ANTLR sees it: nesting deeper than
+// kMaxNesting would run its recursive descent (and ours) out of stack, and every
+// operator of an expression is a level of the trees built from it. A bracket opens one
+// level plus one for each prefix operator just before it, so `- - - (` runs cannot
+// multiply with bracket depth. One pass over the tokens: linear in the file's size.
+bool check_limits(int file, antlr4::CommonTokenStream& tokens, Diagnostics& diags) {
+  int depth = 0, prefix_run = 0, coalesce_run = 0, terms = 0, rules = 0;
+  std::vector<int> outer;       // the depth outside each open bracket
+  std::vector<int> list_items;  // per open '[': its elements so far
+  const auto& all = tokens.getTokens();
+  for (size_t i = 0; i < all.size(); ++i) {
+    antlr4::Token* t = all[i];
+    size_t type = t->getType();
     std::string text = t->getText();
     if (text == "(" || text == "[" || text == "{") {
       outer.push_back(depth);
@@ -567,17 +573,44 @@ bool check_nesting(int file, antlr4::CommonTokenStream& tokens, Diagnostics& dia
       depth = outer.back();
       outer.pop_back();
     }
-    bool prefix = text == "-" || t->getType() == ScoreParser::NOT;
+    if (text == "[") list_items.push_back(1);
+    if (text == "]" && !list_items.empty()) list_items.pop_back();
+    bool prefix = text == "-" || type == ScoreParser::NOT;
     prefix_run = prefix ? prefix_run + 1 : 0;
-    // `a ?? b ?? c` nests to the right, one level per '??', until the statement ends.
-    if (is_keyword(t->getType()) && t->getType() != ScoreParser::NOT && t->getType() != ScoreParser::AND &&
-        t->getType() != ScoreParser::OR && t->getType() != ScoreParser::IN && t->getType() != ScoreParser::TRUE &&
-        t->getType() != ScoreParser::FALSE && t->getType() != ScoreParser::NULL_)
+    // A clause keyword or a brace ends the expression before it. `a ?? b ?? c` nests to
+    // the right, one level per '??', until then.
+    if ((is_keyword(type) && type != ScoreParser::NOT && type != ScoreParser::AND && type != ScoreParser::OR &&
+         type != ScoreParser::IN && type != ScoreParser::TRUE && type != ScoreParser::FALSE &&
+         type != ScoreParser::NULL_) ||
+        text == "{" || text == "}") {
       coalesce_run = 0;
+      terms = 0;
+    }
     if (text == "??") ++coalesce_run;
+    static const std::set<std::string> binary_ops = {"+", "-", "*", "/", "%", "??", "<", "<=", ">", ">=", "==", "!="};
+    if (binary_ops.count(text) || type == ScoreParser::AND || type == ScoreParser::OR || type == ScoreParser::IN) ++terms;
+    bool rule = type == ScoreParser::ON ||
+                (type == ScoreParser::WHEN && !(i >= 2 && all[i - 2]->getType() == ScoreParser::ON));
+    if (rule) ++rules;
     if (depth > kMaxNesting || depth + prefix_run > kMaxNesting || coalesce_run > kMaxNesting) {
       diags.error("E003", token_loc(file, t), fmt::format("this is nested more than {} levels deep", kMaxNesting),
                   "split the expression into named constants or simpler rules");
+      return false;
+    }
+    if (terms > kMaxExprTerms) {
+      diags.error("E003", token_loc(file, t),
+                  fmt::format("this expression has more than {} operators", kMaxExprTerms),
+                  "split it into named constants or simpler rules");
+      return false;
+    }
+    if (text == "," && !list_items.empty() && depth > 0 && ++list_items.back() > kMaxListItems) {
+      diags.error("E006", token_loc(file, t), fmt::format("this list has more than {} elements", kMaxListItems),
+                  "keep long lists out of the rules: a list<string> profile attribute holds any number of values");
+      return false;
+    }
+    if (rule && rules > kMaxRulesPerFile) {
+      diags.error("E006", token_loc(file, t), fmt::format("this file has more than {} rules", kMaxRulesPerFile),
+                  "split the rules over several files");
       return false;
     }
   }
@@ -882,7 +915,7 @@ class AstBuilder {
         warn_modifiers_on_new_lines(on);
         s.on_rules.push_back(std::move(r));
       } else if (auto* wr = dynamic_cast<ScoreParser::WhenRuleContext*>(item)) {
-        s.when_rules.push_back(when_rule(wr->WHEN(), wr->expr(), wr->weight()));
+        s.when_rules.push_back(when_rule(wr->WHEN(), wr->expr()));
       } else if (auto* sc = dynamic_cast<ScoreParser::ScaleItemContext*>(item)) {
         if (s.scale) diags_.error("E004", loc(sc->SCALE()), fmt::format("score '{}' has more than one 'scale'", s.name));
         ScaleSpec spec;
@@ -921,11 +954,12 @@ class AstBuilder {
     }
   }
 
-  WhenRule when_rule(antlr4::tree::TerminalNode* when, ScoreParser::ExprContext* e, ScoreParser::WeightContext* w) {
+  // The weight of a `when` rule is always inside its condition (Score.g4, weight).
+  WhenRule when_rule(antlr4::tree::TerminalNode* when, ScoreParser::ExprContext* e) {
     WhenRule r;
     r.loc = loc(when);
     if (e) r.cond = expr(e);
-    r.weight = finish_weight(r.cond, w, r.loc);
+    r.weight = finish_weight(r.cond, nullptr, r.loc);
     return r;
   }
 
@@ -940,7 +974,7 @@ class AstBuilder {
         continue;
       }
       if (auto* w = dynamic_cast<ScoreParser::GradeWhenContext*>(item)) {
-        g.when_rules.push_back(when_rule(w->WHEN(), w->expr(), w->weight()));
+        g.when_rules.push_back(when_rule(w->WHEN(), w->expr()));
       } else if (auto* l = dynamic_cast<ScoreParser::GradeLettersContext*>(item)) {
         if (g.letters) diags_.error("E004", loc(l->LETTERS()), fmt::format("grade '{}' has more than one 'letters'", g.name));
         g.letters = tier_list(l->tierList(), loc(l->LETTERS()));
@@ -1063,7 +1097,7 @@ class AstBuilder {
       explicit DepthGuard(int& x) : d(x) { ++d; }
       ~DepthGuard() { --d; }
     } guard(depth_);
-    if (depth_ > kMaxNesting * 2) {
+    if (depth_ > kMaxExprTerms + 4 * kMaxNesting) {
       if (!too_deep_reported_) diags_.error("E003", loc(c), "this expression is too long or too deeply nested",
                                             "split it into named constants or simpler rules");
       too_deep_reported_ = true;
@@ -1217,6 +1251,13 @@ class AstBuilder {
 Module parse_module(const SourceManager& sources, int file, Diagnostics& diags) {
   Module empty;
   empty.file = file;
+  if (sources.text(file).size() > kMaxSourceBytes) {
+    diags.error("E006", Loc{file, 1, 1, 1},
+                fmt::format("this file is {} bytes, more than the limit of {} MiB", sources.text(file).size(),
+                            kMaxSourceBytes >> 20),
+                "split the rules over several files");
+    return empty;
+  }
   if (!check_utf8(sources, file, diags)) return empty;
   antlr4::ANTLRInputStream input(sources.text(file));
   ScoreLexer lexer(&input);
@@ -1238,7 +1279,7 @@ Module parse_module(const SourceManager& sources, int file, Diagnostics& diags) 
   antlr4::ListTokenSource source(std::move(visible));
   antlr4::CommonTokenStream tokens(&source);
   tokens.fill();
-  if (!check_nesting(file, tokens, diags)) return empty;
+  if (!check_limits(file, tokens, diags)) return empty;
 
   ScoreParser parser(&tokens);
   auto friendly = std::make_shared<FriendlyErrorStrategy>(file, diags);

@@ -29,15 +29,15 @@ scoreDecl : SCORE IDENT '{' scoreItem* '}' ;
 scoreItem
   : DECAY IDENT expr?                      # decayItem
   | WINDOW expr                            # windowItem
-  | ON IDENT (WHEN expr)? weight? modifier* # onRule
-  | WHEN expr weight?                      # whenRule
+  | ON IDENT (WHEN expr | weight)? modifier* # onRule
+  | WHEN expr                              # whenRule
   | SCALE IDENT range (TO range)?          # scaleItem
   | TIERS '{' tierList '}'                 # tiersItem
   ;
 
 gradeDecl : GRADE IDENT '{' gradeItem* '}' ;
 gradeItem
-  : WHEN expr weight?                      # gradeWhen
+  : WHEN expr                              # gradeWhen
   | LETTERS '{' tierList '}'               # gradeLetters
   ;
 
@@ -59,8 +59,11 @@ testFieldList : testField (',' testField)* ','? ;
 testField     : IDENT ':' expr ;
 
 // A weight is a sign and an expression: `+3`, `-20`, `+ amount * 0.01`. After a
-// condition the expression rule is greedy and swallows the weight; the AST builder
-// splits the condition's last top-level `+`/`-` term back off (see ast_builder.cpp).
+// condition the expression rule is greedy and always swallows the weight; the AST
+// builder splits the condition's last top-level `+`/`-` term back off (parser.cpp,
+// split_weight). So no `weight` follows a condition here: offering one made every `+`
+// of a condition ambiguous to ANTLR's prediction, which then read ahead to the end of
+// the rule at each `+` (minutes for a few hundred terms).
 weight   : sign=('+' | '-') expr ;
 modifier
   : CAP expr (PER expr)?                   # capModifier

@@ -106,6 +106,20 @@ Expr Builder::node(Op op, Type t, std::vector<Expr> args) {
   return e;
 }
 
+Expr Builder::node(Op op, Type t, Expr a) {
+  std::vector<Expr> args;
+  args.push_back(std::move(a));
+  return node(op, t, std::move(args));
+}
+
+Expr Builder::node(Op op, Type t, Expr a, Expr b) {
+  std::vector<Expr> args;
+  args.reserve(2);
+  args.push_back(std::move(a));
+  args.push_back(std::move(b));
+  return node(op, t, std::move(args));
+}
+
 Expr Builder::call(builtins::Id fn, Type t, std::vector<Expr> args) {
   Expr e;
   e.op = Op::Call;

@@ -26,6 +26,10 @@ class Builder {
   static Expr constant(Type t, double v, bool valid = true);
   static Expr leaf(Op op, Type t, int index = -1);
   Expr node(Op op, Type t, std::vector<Expr> args);
+  // The same for one or two operands, moved in: a braced list would copy them, and a
+  // chain of n terms would copy O(n^2) nodes.
+  Expr node(Op op, Type t, Expr a);
+  Expr node(Op op, Type t, Expr a, Expr b);
   Expr call(builtins::Id fn, Type t, std::vector<Expr> args);
 
   // Fills the per-event indices and flags once every rule and aggregate is added.

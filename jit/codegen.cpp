@@ -45,9 +45,10 @@ class CodeGen {
 
   std::unique_ptr<llvm::Module> run() {
     gen_update();
-    for (size_t s = 0; s < p_.scores.size(); ++s) gen_terms(score_terms_name(s), p_.scores[s].terms);
-    for (size_t g = 0; g < p_.grades.size(); ++g) gen_terms(grade_points_name(g), p_.grades[g].terms);
-    for (size_t k = 0; k < p_.segments.size(); ++k) gen_segment(k);
+    // limit_optimization() sets split_blocks_ for the function being generated.
+    for (size_t s = 0; s < p_.scores.size(); ++s, split_blocks_ = false) gen_terms(score_terms_name(s), p_.scores[s].terms);
+    for (size_t g = 0; g < p_.grades.size(); ++g, split_blocks_ = false) gen_terms(grade_points_name(g), p_.grades[g].terms);
+    for (size_t k = 0; k < p_.segments.size(); ++k, split_blocks_ = false) gen_segment(k);
     return std::move(m_);
   }
 
@@ -136,6 +137,18 @@ class CodeGen {
         Value* s = b_.CreateLoad(i8_, b_.CreateConstInBoundsGEP1_64(i8_, base, static_cast<uint64_t>(e.index)));
         return {bool_f64(b_.CreateICmpNE(s, llvm::ConstantInt::get(i8_, 0))), truth()};
       }
+      case Op::ListLit:
+        return {f64c(0), llvm::ConstantInt::getFalse(ctx_)};
+      default:
+        return compound(e, env);
+    }
+  }
+
+  // The operations on operands. Kept out of expr() so the frame that recursion repeats
+  // stays small: a condition may be a chain of thousands of terms.
+  [[gnu::noinline]] Val compound(const ir::Expr& e, Env& env) {
+    maybe_split_block();
+    switch (e.op) {
       case Op::Neg: {
         Val a = expr(e.args[0], env);
         return {b_.CreateFNeg(a.v), a.ok};
@@ -158,9 +171,7 @@ class CodeGen {
       }
       case Op::InSet: {
         Val a = expr(e.args[0], env);
-        Value* found = llvm::ConstantInt::getFalse(ctx_);
-        for (size_t i = 1; i < e.args.size(); ++i)
-          if (e.args[i].valid) found = b_.CreateOr(found, b_.CreateFCmpOEQ(a.v, f64c(e.args[i].value)));
+        Value* found = in_set(e, a.v);
         if (e.index == 1) found = b_.CreateNot(found);
         return {bool_f64(b_.CreateAnd(a.ok, found)), truth()};
       }
@@ -175,11 +186,43 @@ class CodeGen {
       }
       case Op::Call:
         return call(e, env);
-      case Op::ListLit:
-        return {f64c(0), llvm::ConstantInt::getFalse(ctx_)};
       default:
         return binary(e, env);
     }
+  }
+
+  // Whether `x` equals one of the list's (non-null) constants, as the interpreter's
+  // `==` scan. A short list is a chain of compares; a long one a sorted constant table
+  // searched branch-free (log2 n loads and selects), so code size and compile time
+  // do not grow with the list and the search stays straight-line (vectorizable).
+  static constexpr size_t kCompareChainMax = 8;
+
+  Value* in_set(const ir::Expr& e, Value* x) {
+    std::vector<double> items;
+    for (size_t i = 1; i < e.args.size(); ++i)
+      if (e.args[i].valid && !std::isnan(e.args[i].value)) items.push_back(e.args[i].value);
+    if (items.size() <= kCompareChainMax) {
+      Value* found = llvm::ConstantInt::getFalse(ctx_);
+      for (double v : items) found = b_.CreateOr(found, b_.CreateFCmpOEQ(x, f64c(v)));
+      return found;
+    }
+    // Sorted and without repeats (-0.0 and 0.0 are one value for ==, as for <).
+    std::sort(items.begin(), items.end());
+    items.erase(std::unique(items.begin(), items.end()), items.end());
+    auto* ty = llvm::ArrayType::get(f64_, items.size());
+    auto* table = new llvm::GlobalVariable(*m_, ty, true, llvm::GlobalValue::PrivateLinkage,
+                                           llvm::ConstantDataArray::get(ctx_, items), "in_set");
+    // The last element <= x: base moves up by half while table[base + half] <= x. A NaN x
+    // compares false everywhere and is not found.
+    Value* base = i64c(0);
+    for (uint64_t len = items.size(); len > 1;) {
+      uint64_t half = len / 2;
+      Value* probe = b_.CreateAdd(base, i64c(half));
+      Value* at = b_.CreateLoad(f64_, b_.CreateInBoundsGEP(f64_, table, probe));
+      base = b_.CreateSelect(b_.CreateFCmpOLE(at, x), probe, base);
+      len -= half;
+    }
+    return b_.CreateFCmpOEQ(b_.CreateLoad(f64_, b_.CreateInBoundsGEP(f64_, table, base)), x);
   }
 
   // Row `index` of a column: its value and its validity byte.
@@ -229,7 +272,7 @@ class CodeGen {
   }
 
   // Kleene logic, as ir::apply_binary: false wins for and, true wins for or.
-  Val logic(const ir::Expr& e, Env& env) {
+  [[gnu::noinline]] Val logic(const ir::Expr& e, Env& env) {
     Val a = expr(e.args[0], env);
     Val c = expr(e.args[1], env);
     Value* a_true = b_.CreateAnd(a.ok, b_.CreateFCmpUNE(a.v, f64c(0)));
@@ -245,7 +288,7 @@ class CodeGen {
     return {bool_f64(any_true), b_.CreateOr(any_true, both)};
   }
 
-  Val binary(const ir::Expr& e, Env& env) {
+  [[gnu::noinline]] Val binary(const ir::Expr& e, Env& env) {
     Val a = expr(e.args[0], env);
     Val c = expr(e.args[1], env);
     Value* both = b_.CreateAnd(a.ok, c.ok);
@@ -286,7 +329,7 @@ class CodeGen {
 
   // Builtins: the simple numeric ones inline as LLVM operations with the registry's
   // exact semantics; the rest call the registry's implementation. Null in, null out.
-  Val call(const ir::Expr& e, Env& env) {
+  [[gnu::noinline]] Val call(const ir::Expr& e, Env& env) {
     std::vector<Val> args;
     Value* all_ok = truth();
     for (const auto& a : e.args) {
@@ -394,14 +437,67 @@ class CodeGen {
   // branch-free in the first pass and added to the state by a branch-free scatter.
   // Other event types go through the scalar dispatch of the second pass, all their
   // rules there, so every state slot still receives its additions in rule order.
+  // The first pass runs every simple rule for every event and keeps a lane of kBlock
+  // doubles per rule of the busiest type, so it is bounded: a type with many or large
+  // rules, or one past the pass's budget, takes the scalar path (same results).
   bool simple_type(size_t ev) const {
     if (!p_.aggs_by_event[ev].empty() || p_.rules_by_event[ev].empty()) return false;
+    if (p_.rules_by_event[ev].size() > kMaxLanes) return false;
     for (int ri : p_.rules_by_event[ev]) {
       const auto& r = p_.rules[ri];
       if (r.cap > 0 || r.limit > 0) return false;
       if ((r.has_cond && !straight_line(r.cond)) || !straight_line(r.weight)) return false;
+      if (rule_cost(r) > kMaxSimpleRuleCost) return false;
     }
     return true;
+  }
+
+  // Code size, roughly: the nodes of a rule's expressions. It decides what the first
+  // pass takes and how the scalar work is split into functions.
+  static size_t cost(const ir::Expr& e) {
+    size_t n = 1;
+    for (const auto& a : e.args) n += cost(a);
+    return n;
+  }
+  static size_t rule_cost(const ir::EventRule& r) { return 4 + (r.has_cond ? cost(r.cond) : 0) + cost(r.weight); }
+  size_t type_cost(size_t ev) const {
+    size_t n = 4 * p_.aggs_by_event[ev].size();
+    for (int ri : p_.rules_by_event[ev]) n += rule_cost(p_.rules[ri]);
+    return n;
+  }
+
+  static constexpr size_t kMaxLanes = 16;
+  static constexpr size_t kMaxSimpleRuleCost = 64;
+  static constexpr size_t kSimpleBudget = 1024;
+  // The optimizer and register allocator slow down more than linearly with a
+  // function's size, so scalar work past these budgets goes to functions of its own
+  // (called in rule order, so the state sees the same additions in the same order).
+  static constexpr size_t kInlineBudget = 1024;
+  static constexpr size_t kChunkCost = 256;
+  // One huge expression (thousands of terms) is left unoptimized: LLVM's passes are
+  // superlinear on its long dependency chains, and IEEE arithmetic gives the same
+  // doubles either way. It is always alone in its function (chunks close at kChunkCost).
+  static constexpr size_t kOptimizeMaxCost = 1024;
+
+  // Code generation's machine combiner ignores `optnone` and is quadratic in a basic
+  // block's length, so such a function's expressions are cut into blocks of
+  // kSplitNodes nodes (an unconditional branch; nothing optimizes them back together).
+  static constexpr size_t kSplitNodes = 128;
+
+  void limit_optimization(llvm::Function* fn, size_t cost) {
+    split_blocks_ = cost > kOptimizeMaxCost;
+    nodes_in_block_ = 0;
+    if (!split_blocks_) return;
+    fn->addFnAttr(llvm::Attribute::NoInline);
+    fn->addFnAttr(llvm::Attribute::OptimizeNone);
+  }
+
+  void maybe_split_block() {
+    if (!split_blocks_ || ++nodes_in_block_ < kSplitNodes) return;
+    nodes_in_block_ = 0;
+    BasicBlock* cont = BasicBlock::Create(ctx_, "cont", b_.GetInsertBlock()->getParent());
+    b_.CreateBr(cont);
+    b_.SetInsertPoint(cont);
   }
 
   // The decay factor of an age, as ir::decay_factor (HalfLife uses ir::decay_exp2,
@@ -442,15 +538,20 @@ class CodeGen {
 
     // Which event types take the branch-free path, and how many lanes (simple rules
     // per event) the scatter needs.
-    std::vector<bool> simple(p_.schema.events.size());
-    size_t lanes = 0;
+    std::vector<bool> simple(p_.schema.events.size()), outlined(p_.schema.events.size());
+    size_t lanes = 0, simple_total = 0, inline_total = 0;
     bool any_complex = false;
     for (size_t ev = 0; ev < simple.size(); ++ev) {
-      simple[ev] = simple_type(ev);
-      if (simple[ev])
+      size_t c = type_cost(ev);
+      simple[ev] = simple_type(ev) && simple_total + c <= kSimpleBudget;
+      if (simple[ev]) {
+        simple_total += c;
         lanes = std::max(lanes, p_.rules_by_event[ev].size());
-      else if (!p_.aggs_by_event[ev].empty() || !p_.rules_by_event[ev].empty())
+      } else if (!p_.aggs_by_event[ev].empty() || !p_.rules_by_event[ev].empty()) {
         any_complex = true;
+        outlined[ev] = c > kChunkCost || inline_total + c > kInlineBudget;
+        if (!outlined[ev]) inline_total += c;
+      }
     }
 
     // The decays that rules use; complex rules read them from a scratch array.
@@ -461,7 +562,7 @@ class CodeGen {
       decay_slots_[std::make_pair(static_cast<int>(sc.decay), sc.decay_param)] = nullptr;
     }
 
-    Value *users, *types, *tss, *counters, *used, *future, *nulls, *dummy;
+    Value *users, *types, *tss, *counters, *used, *future, *nulls, *dummy, *decay_area;
     std::vector<Value*> lane_c(lanes), lane_slot(lanes);
     std::map<int, Value*> rule_nulls;  // simple rule id -> local counter
     {
@@ -477,7 +578,10 @@ class CodeGen {
       future = b_.CreateAlloca(i64_);
       nulls = b_.CreateAlloca(i64_);
       for (Value* c : {used, future, nulls}) b_.CreateStore(i64c(0), c);
-      for (auto& [key, buf] : decay_slots_) buf = b_.CreateAlloca(llvm::ArrayType::get(f64_, kBlock));
+      // One area, kBlock factors per decay, so outlined rules get it as one pointer.
+      decay_area = b_.CreateAlloca(llvm::ArrayType::get(f64_, kBlock * std::max<size_t>(1, decay_slots_.size())));
+      size_t d = 0;
+      for (auto& [key, buf] : decay_slots_) buf = b_.CreateConstInBoundsGEP1_64(f64_, decay_area, kBlock * d++);
       dummy = b_.CreateAlloca(f64_);
       for (size_t l = 0; l < lanes; ++l) {
         lane_c[l] = b_.CreateAlloca(llvm::ArrayType::get(f64_, kBlock));
@@ -491,6 +595,9 @@ class CodeGen {
           }
     }
     nulls_ = nulls;
+    std::vector<std::vector<llvm::Function*>> chunks(simple.size());
+    for (size_t ev = 0; ev < simple.size(); ++ev)
+      if (outlined[ev]) chunks[ev] = gen_chunks(ev);
 
     // The loop is generated twice: for a `rows` array (events out of time order), and
     // for rows == null, when the batch is already in time order and row i is event i,
@@ -625,8 +732,12 @@ class CodeGen {
           BasicBlock* blk = BasicBlock::Create(ctx_, "on." + p_.schema.events[ev].name, fn);
           sw->addCase(llvm::ConstantInt::get(llvm::cast<llvm::IntegerType>(i16_), ev), blk);
           b_.SetInsertPoint(blk);
-          for (int ai : p_.aggs_by_event[ev]) gen_agg(p_.aggs[ai], ts, env);
-          for (int ri : p_.rules_by_event[ev]) gen_rule(p_.rules[ri], ts, env);
+          if (outlined[ev]) {
+            for (llvm::Function* f : chunks[ev]) b_.CreateCall(f, {batch, env.run, row, user, ts, decay_area, j});
+          } else {
+            for (int ai : p_.aggs_by_event[ev]) gen_agg(p_.aggs[ai], ts, env);
+            for (int ri : p_.rules_by_event[ev]) gen_rule(p_.rules[ri], ts, env);
+          }
           b_.CreateBr(next);
         }
       } else {
@@ -658,6 +769,72 @@ class CodeGen {
       b_.CreateStore(b_.CreateAdd(b_.CreateLoad(i64_, slot), b_.CreateLoad(i64_, idx[k])), slot);
     }
     b_.CreateRetVoid();
+  }
+
+  // The aggregates and rules of event type `ev`, in order, in functions of about
+  // kChunkCost each: void(batch, run, row, user, ts, decay_area, index in block).
+  std::vector<llvm::Function*> gen_chunks(size_t ev) {
+    struct Item {
+      int agg = -1, rule = -1;
+    };
+    std::vector<std::vector<Item>> groups(1);
+    size_t used = 0;
+    auto add = [&](Item it, size_t c) {
+      if (used > 0 && used + c > kChunkCost) {
+        groups.emplace_back();
+        used = 0;
+      }
+      groups.back().push_back(it);
+      used += c;
+    };
+    for (int ai : p_.aggs_by_event[ev]) add({ai, -1}, 4);
+    for (int ri : p_.rules_by_event[ev]) add({-1, ri}, rule_cost(p_.rules[ri]));
+
+    llvm::IRBuilderBase::InsertPointGuard guard(b_);
+    auto saved_decays = decay_slots_;
+    Value *saved_nulls = nulls_, *saved_by_rule = null_by_rule_, *saved_index = block_index_;
+    auto* fty = llvm::FunctionType::get(llvm::Type::getVoidTy(ctx_), {ptr_, ptr_, i64_, i64_, f64_, ptr_, i64_}, false);
+    std::vector<llvm::Function*> out;
+    for (size_t g = 0; g < groups.size(); ++g) {
+      auto* fn = llvm::Function::Create(fty, llvm::Function::InternalLinkage,
+                                        fmt_name("scorec_on", ev, g), m_.get());
+      fn->addFnAttr(llvm::Attribute::NoInline);
+      fn->addFnAttr(llvm::Attribute::NoUnwind);
+      size_t group_cost = 0;
+      for (const Item& it : groups[g]) group_cost += it.agg >= 0 ? 4 : rule_cost(p_.rules[it.rule]);
+      limit_optimization(fn, group_cost);
+      Env env = begin_function(fn, fn->getArg(1));
+      env.batch = fn->getArg(0);
+      env.row = fn->getArg(2);
+      env.user = fn->getArg(3);
+      env.state_row = user_state(env, env.user);
+      Value* ts = fn->getArg(4);
+      {
+        llvm::IRBuilderBase::InsertPointGuard entry(b_);
+        b_.SetInsertPoint(env.entry->getTerminator());
+        nulls_ = b_.CreateConstInBoundsGEP1_64(i64_, field(env.run, run_ty_, 6, ptr_), 2);
+        null_by_rule_ = field(env.run, run_ty_, 7, ptr_);
+        size_t d = 0;
+        for (auto& [key, buf] : decay_slots_) buf = b_.CreateConstInBoundsGEP1_64(f64_, fn->getArg(5), kBlock * d++);
+      }
+      block_index_ = fn->getArg(6);
+      for (const Item& it : groups[g]) {
+        if (it.agg >= 0) gen_agg(p_.aggs[it.agg], ts, env);
+        else gen_rule(p_.rules[it.rule], ts, env);
+      }
+      b_.CreateRetVoid();
+      out.push_back(fn);
+    }
+    split_blocks_ = false;
+    decay_slots_ = saved_decays;
+    nulls_ = saved_nulls;
+    null_by_rule_ = saved_by_rule;
+    block_index_ = saved_index;
+    return out;
+  }
+
+  static std::string fmt_name(const char* what, size_t a, size_t b) {
+    return std::string(what) + "_" + std::to_string(a) + "_" + std::to_string(b);
   }
 
   void add_to(Value* counter, Value* amount) {
@@ -769,21 +946,59 @@ class CodeGen {
     b_.SetInsertPoint(done);
   }
 
+  // The sum of `terms`, in order. Past kChunkCost the terms go to functions of their
+  // own, each continuing the running sum, so the additions happen in the same order.
   void gen_terms(const std::string& name, const std::vector<ir::UserTerm>& terms) {
     auto* fty = llvm::FunctionType::get(f64_, {i32_, ptr_}, false);
     auto* fn = llvm::Function::Create(fty, llvm::Function::ExternalLinkage, name, m_.get());
+    std::vector<std::pair<size_t, size_t>> groups{{0, 0}};
+    std::vector<size_t> group_cost{0};
+    for (size_t i = 0; i < terms.size(); ++i) {
+      size_t c = 4 + cost(terms[i].cond) + cost(terms[i].weight);
+      if (group_cost.back() > 0 && group_cost.back() + c > kChunkCost) {
+        groups.push_back({i, i});
+        group_cost.push_back(0);
+      }
+      groups.back().second = i + 1;
+      group_cost.back() += c;
+    }
+    if (groups.size() == 1) {
+      limit_optimization(fn, group_cost[0]);
+      gen_terms_body(fn, terms, 0, terms.size(), f64c(0));
+      return;
+    }
+    auto* chunk_ty = llvm::FunctionType::get(f64_, {i32_, ptr_, f64_}, false);
+    std::vector<llvm::Function*> chunks;
+    for (size_t g = 0; g < groups.size(); ++g) {
+      auto* c = llvm::Function::Create(chunk_ty, llvm::Function::InternalLinkage, name + "_" + std::to_string(g), m_.get());
+      c->addFnAttr(llvm::Attribute::NoInline);
+      c->addFnAttr(llvm::Attribute::NoUnwind);
+      limit_optimization(c, group_cost[g]);
+      gen_terms_body(c, terms, groups[g].first, groups[g].second, c->getArg(2));
+      chunks.push_back(c);
+    }
+    BasicBlock* entry = BasicBlock::Create(ctx_, "entry", fn);
+    b_.SetInsertPoint(entry);
+    Value* sum = f64c(0);
+    for (llvm::Function* c : chunks) sum = b_.CreateCall(c, {fn->getArg(0), fn->getArg(1), sum});
+    b_.CreateRet(sum);
+  }
+
+  void gen_terms_body(llvm::Function* fn, const std::vector<ir::UserTerm>& terms, size_t from, size_t to,
+                      Value* initial) {
     Env env = begin_function(fn, fn->getArg(1));
     Value* sum_ptr;
     {
       llvm::IRBuilderBase::InsertPointGuard g(b_);
       b_.SetInsertPoint(env.entry->getTerminator());
       sum_ptr = b_.CreateAlloca(f64_);
-      b_.CreateStore(f64c(0), sum_ptr);
+      b_.CreateStore(initial, sum_ptr);
       nulls_ = b_.CreateConstInBoundsGEP1_64(i64_, field(env.run, run_ty_, 6, ptr_), 2);
     }
     env.user = b_.CreateZExt(fn->getArg(0), i64_);
     env.state_row = p_.slots.empty() ? nullptr : user_state(env, env.user);
-    for (const auto& t : terms) {
+    for (size_t i = from; i < to; ++i) {
+      const auto& t = terms[i];
       BasicBlock* done = BasicBlock::Create(ctx_, "term.done", fn);
       Val c = expr(t.cond, env);
       guard(b_.CreateAnd(c.ok, b_.CreateFCmpUNE(c.v, f64c(0))), done, "term.when");
@@ -805,6 +1020,7 @@ class CodeGen {
   void gen_segment(size_t k) {
     auto* fty = llvm::FunctionType::get(i8_, {i32_, ptr_, ptr_}, false);
     auto* fn = llvm::Function::Create(fty, llvm::Function::ExternalLinkage, segment_name(k), m_.get());
+    limit_optimization(fn, cost(p_.segments[k].cond));
     Env env = begin_function(fn, fn->getArg(2));
     env.outputs = fn->getArg(1);
     env.user = b_.CreateZExt(fn->getArg(0), i64_);
@@ -824,6 +1040,8 @@ class CodeGen {
   Value* null_by_rule_ = nullptr;
   std::map<std::pair<int, double>, Value*> decay_slots_;  // (kind, param) -> [kBlock x double]
   Value* block_index_ = nullptr;                          // the event's index in its block
+  bool split_blocks_ = false;                             // limit_optimization
+  size_t nodes_in_block_ = 0;
 };
 
 }  // namespace

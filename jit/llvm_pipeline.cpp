@@ -1,5 +1,6 @@
 #include "jit/llvm_pipeline.h"
 
+#include <algorithm>
 #include <mutex>
 
 #include <llvm/IR/LLVMContext.h>
@@ -7,6 +8,7 @@
 #include <llvm/IR/Module.h>
 #include <llvm/IR/Verifier.h>
 #include <llvm/Passes/PassBuilder.h>
+#include <llvm/Passes/StandardInstrumentations.h>
 #include <llvm/Support/Error.h>
 #include <llvm/Support/TargetSelect.h>
 #include <llvm/Support/raw_ostream.h>
@@ -47,7 +49,12 @@ void optimize(llvm::Module& m, llvm::TargetMachine& tm) {
   llvm::FunctionAnalysisManager fam;
   llvm::CGSCCAnalysisManager cgam;
   llvm::ModuleAnalysisManager mam;
-  llvm::PassBuilder pb(&tm);
+  // The standard instrumentation is what makes the pipeline skip `optnone` functions
+  // (codegen.cpp leaves huge expressions unoptimized).
+  llvm::PassInstrumentationCallbacks pic;
+  llvm::StandardInstrumentations si(m.getContext(), /*DebugLogging=*/false);
+  si.registerCallbacks(pic, &mam);
+  llvm::PassBuilder pb(&tm, llvm::PipelineTuningOptions(), std::nullopt, &pic);
   pb.registerModuleAnalyses(mam);
   pb.registerCGSCCAnalyses(cgam);
   pb.registerFunctionAnalyses(fam);
@@ -60,9 +67,16 @@ Expected<std::vector<char>> emit_object(llvm::Module& m, llvm::TargetMachine& tm
   llvm::SmallVector<char, 0> buffer;
   llvm::raw_svector_ostream os(buffer);
   llvm::legacy::PassManager pm;
-  if (tm.addPassesToEmitFile(pm, os, nullptr, llvm::CodeGenFileType::ObjectFile))
-    return Error{"LLVM cannot emit object code for this machine"};
-  pm.run(m);
+  // A module with a huge expression (an `optnone` function, codegen.cpp) is emitted
+  // without codegen optimizations: the machine combiner ignores `optnone` and takes
+  // seconds on one long expression. Only such pathological rule sets pay for it.
+  auto level = tm.getOptLevel();
+  bool huge = std::any_of(m.begin(), m.end(), [](const llvm::Function& f) { return f.hasOptNone(); });
+  if (huge) tm.setOptLevel(llvm::CodeGenOptLevel::None);
+  bool failed = tm.addPassesToEmitFile(pm, os, nullptr, llvm::CodeGenFileType::ObjectFile);
+  if (!failed) pm.run(m);
+  tm.setOptLevel(level);
+  if (failed) return Error{"LLVM cannot emit object code for this machine"};
   return std::vector<char>(buffer.begin(), buffer.end());
 }
 

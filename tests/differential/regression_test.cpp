@@ -304,5 +304,32 @@ score s {
                        "", T);
 }
 
+// Large rule sets take the JIT's bounded paths: long `in` lists become a sorted table
+// searched branch-free (numbers with repeats and -0.0 included), many rules on one
+// event type go to outlined functions, many `when` terms to chained sum functions, and
+// an expression of thousands of terms to an unoptimized function. Same results.
+TEST(DifferentialRegression, LongListsManyRulesAndALongChain) {
+  std::string rules = "event e { x: number, s: string }\nprofile { p: number }\nscore s {\n";
+  rules += "  on e when s in [";
+  for (int i = 0; i < 2000; ++i) rules += (i ? ", \"v" : "\"v") + std::to_string(i * 7) + "\"";
+  rules += "] +1\n  on e when s not in [\"v0\", \"v7\", \"v14\", \"v21\", \"v28\", \"v35\", \"v42\", \"v49\", \"w\"] +2\n";
+  rules += "  on e when x in [3, 1, 2, 2, 0, -0, 5, 8, 13, 21, 34, 55, -1] +4\n";
+  for (int i = 0; i < 400; ++i) rules += "  on e when x > " + std::to_string(i % 50) + " + x * 0.5\n";
+  for (int i = 0; i < 300; ++i) rules += "  when p > " + std::to_string(i % 40) + " + p / 3\n";
+  rules += "  on e when x";
+  for (int i = 0; i < 900; ++i) rules += " + x * 0.25";  // 1800 operators: near the limit
+  rules += " > 10 + x\n}\n";
+  std::string events;
+  for (int i = 0; i < 40; ++i) {
+    std::string x = i % 9 == 0 ? "null" : i % 11 == 0 ? "-0.0" : std::to_string(i * 1.5 - 3);
+    std::string str = i % 5 == 0 ? "null" : "\"v" + std::to_string(i * 13 % 60) + "\"";
+    events += "{\"user_id\":\"u" + std::to_string(i % 7) + "\",\"event\":\"e\",\"timestamp\":\"2024-02-2" +
+              std::to_string(1 + i % 8) + "T10:00:00Z\",\"x\":" + x + ",\"s\":" + str + "}\n";
+  }
+  std::string profiles = "user_id,p\n";
+  for (int u = 0; u < 7; ++u) profiles += "u" + std::to_string(u) + "," + (u == 3 ? "" : std::to_string(u * 9)) + "\n";
+  expect_engines_agree(rules, events, profiles, T);
+}
+
 }  // namespace
 }  // namespace scorec::difftest

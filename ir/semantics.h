@@ -17,8 +17,12 @@ namespace scorec::ir {
 // below 1e-17), and 2^n built from exponent bits. It is written out operation by
 // operation because the JIT generates exactly these operations, in a loop LLVM
 // vectorizes, so both engines get the same bits; a libm exp2 call would not vectorize.
-// x is clamped to [-1022, 0]: events at or before T have x <= 0, and 2^-1022 is as good
-// as zero for a weight.
+// Like std::exp2, the result underflows gradually: 2^n is applied as 2^floor(n/2) times
+// 2^(n - floor(n/2)), two normal powers, so the first product is exact and the second
+// rounds once, to a subnormal below 2^-1022 and to exactly 0 below about 2^-1075 (an
+// event ~1075 half-lives old contributes nothing). x is clamped to [-1080, 0] (events
+// at or before T have x <= 0; 2^-1080 is already 0); a NaN x gives 0 rather than an
+// undefined float-to-int conversion.
 inline constexpr std::array<double, 14> kExp2Taylor = [] {
   std::array<double, 14> c{};
   double f = 1;
@@ -29,16 +33,20 @@ inline constexpr std::array<double, 14> kExp2Taylor = [] {
   return c;
 }();
 constexpr double kLn2 = 0.6931471805599453;
+constexpr double kExp2Floor = -1080.0;
 
 inline double decay_exp2(double x) {
-  x = x < -1022.0 ? -1022.0 : x;
+  x = x >= kExp2Floor ? x : kExp2Floor;
   x = x > 0.0 ? 0.0 : x;
   double n = std::floor(x + 0.5);
   double t = (x - n) * kLn2;
   double p = kExp2Taylor[13];
   for (int k = 12; k >= 0; --k) p = p * t + kExp2Taylor[k];
-  int64_t biased = static_cast<int64_t>(n) + 1023;
-  return p * std::bit_cast<double>(biased << 52);
+  int64_t whole = static_cast<int64_t>(n);
+  int64_t half = whole >> 1;  // floor(n / 2): arithmetic shift
+  double s1 = std::bit_cast<double>((half + 1023) << 52);
+  double s2 = std::bit_cast<double>((whole - half + 1023) << 52);
+  return p * s1 * s2;
 }
 
 // decay(age): none -> 1; half_life h -> 2^(-age/h); linear L -> max(0, 1 - age/L).

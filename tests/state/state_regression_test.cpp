@@ -107,6 +107,53 @@ score s0 {
                                         ts("2024-01-03T04:00:00Z"), ts("2024-02-26T17:00:00Z"));
 }
 
+// A half-life factor underflows to 0 like std::exp2 (ir::decay_exp2), also when a
+// state is re-based: u1's only event is 1155 half-lives older than the continuing run,
+// so its raw score is exactly 0 there and in one run over everything, and it is in no
+// `raw > 0` segment. The factor used to stop at 2^-1022, which kept u1 active.
+TEST(StateRegression, RebaseAcrossMoreThan1075HalfLivesIsZero) {
+  const std::string rules = R"(
+event visit { }
+score s {
+  decay half_life 1d
+  on visit +1
+}
+segment active = s.raw > 0
+)";
+  const std::string first = R"({"user_id":"u1","event":"visit","timestamp":"2021-01-01T00:00:00Z"}
+)";
+  const std::string second = R"({"user_id":"u2","event":"visit","timestamp":"2024-03-01T00:00:00Z"}
+)";
+  expect_continuation_equals_single_run(rules, first, second, ts("2021-01-01"), ts("2024-03-01"));
+  std::string error;
+  auto program = compile_rules(rules, &error);
+  ASSERT_TRUE(program) << error;
+  const std::string dir = scorec::testing::test_temp_dir();
+  write_file(dir + "/a.ndjson", first);
+  write_file(dir + "/b.ndjson", second);
+  for (EngineKind kind : {EngineKind::Interpreter, EngineKind::Jit}) {
+    SCOPED_TRACE(engine_name(kind));
+    auto engine = make_engine(kind, *program, &error);
+    ASSERT_TRUE(engine) << error;
+    runtime::RunOptions a;
+    a.events_path = dir + "/a.ndjson";
+    a.as_of = ts("2021-01-01");
+    a.state_out = dir + "/a.state";
+    ASSERT_TRUE(run(*program, a, *engine).ok);
+    runtime::RunOptions b;
+    b.events_path = dir + "/b.ndjson";
+    b.as_of = ts("2024-03-01");
+    b.state_in = a.state_out;
+    Outcome rb = run(*program, b, *engine);
+    ASSERT_TRUE(rb.ok) << rb.error;
+    ASSERT_EQ(rb.table.user_ids, (std::vector<std::string>{"u1", "u2"}));
+    ASSERT_EQ(rb.table.columns.size(), 2u);  // s_raw, active
+    EXPECT_EQ(rb.table.columns[0].numbers[0], 0.0) << render_table(rb.table);
+    EXPECT_EQ(rb.table.columns[1].numbers[0], 0.0) << render_table(rb.table);
+    EXPECT_EQ(rb.table.columns[0].numbers[1], 1.0);
+  }
+}
+
 // BUG: a streamed run with --as-of applies `identify` messages in one pass with the
 // events, so an event is scored with the traits set before it in the file; with
 // --state-out, the events after the cut-off T - H are held back until the end of the

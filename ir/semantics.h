@@ -74,23 +74,29 @@ inline double cap_accept(double weight, double cap, double& used) {
 }
 
 // Linear scaling lo..hi to a..b: a + floor((b-a+1) * (raw-lo) / (hi-lo)), clamped.
+// All in doubles (no integer conversion or overflow for any a, b): the checker keeps
+// a and b within +-2^53, where the result is an exact whole number. A NaN raw score
+// gives NaN (null); +-inf and overflowing quotients clamp to b or a.
 inline double linear_scale(double raw, double lo, double hi, int64_t a, int64_t b) {
-  double width = static_cast<double>(b - a + 1);
-  double v = static_cast<double>(a) + std::floor(width * (raw - lo) / (hi - lo));
-  return std::clamp(v, static_cast<double>(a), static_cast<double>(b));
+  const double da = static_cast<double>(a), db = static_cast<double>(b);
+  double v = da + std::floor((db - da + 1.0) * (raw - lo) / (hi - lo));
+  if (std::isnan(v)) return std::isnan(raw) ? v : da;  // inf - inf: a degenerate range
+  return std::min(std::max(v, da), db);  // std::clamp, without its precondition a <= b
 }
 
 // Percentile scaling: a + floor((b-a+1) * lower / n), clamped to b, where `lower` is
-// the number of users with a strictly lower raw score.
+// the number of ranked users with a strictly lower raw score and n how many are ranked.
 inline double percentile_scale(uint64_t lower, uint64_t n, int64_t a, int64_t b) {
-  double width = static_cast<double>(b - a + 1);
-  double v = static_cast<double>(a) + std::floor(width * static_cast<double>(lower) / static_cast<double>(n));
-  return std::min(v, static_cast<double>(b));
+  const double da = static_cast<double>(a), db = static_cast<double>(b);
+  if (n == 0) return da;
+  double v = da + std::floor((db - da + 1.0) * static_cast<double>(lower) / static_cast<double>(n));
+  return std::min(v, db);
 }
 
 // The first tier that matches, top to bottom; -1 when none does (the checker makes
-// that impossible for well-formed tiers).
+// that impossible for well-formed tiers) and for a null (NaN) value.
 inline int tier_of(const std::vector<Tier>& tiers, double value) {
+  if (std::isnan(value)) return -1;
   for (size_t i = 0; i < tiers.size(); ++i) {
     const Tier& t = tiers[i];
     if (t.kind == Tier::CatchAll || (t.kind == Tier::Threshold && value >= t.min) ||

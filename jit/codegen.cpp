@@ -104,6 +104,8 @@ class CodeGen {
 
   // ----- expressions ----------------------------------------------------------------
 
+  Val not_nan(Value* v) { return {v, b_.CreateFCmpORD(v, v)}; }
+
   Val expr(const ir::Expr& e, Env& env) {
     switch (e.op) {
       case Op::Const:
@@ -120,12 +122,13 @@ class CodeGen {
         return agg_read(e, env);
       case Op::AsOf:
         return {env.as_of, truth()};
+      // A NaN raw score, scaled score or points is null, as in ir::Value::of.
       case Op::ScoreRaw:
-        return {out_double(env, 0, e.index), truth()};
+        return not_nan(out_double(env, 0, e.index));
       case Op::ScoreValue:
-        return {out_double(env, 1, e.index), truth()};
+        return not_nan(out_double(env, 1, e.index));
       case Op::GradePoints:
-        return {out_double(env, 3, e.index), truth()};
+        return not_nan(out_double(env, 3, e.index));
       case Op::ScoreTier:
       case Op::GradeLetter: {
         Value* id = out_int(env, e.op == Op::ScoreTier ? 2 : 4, e.index);

@@ -192,6 +192,10 @@ std::string format_summary(const RunSummary& s, const ir::Program& program) {
     if (names.size() > 5) list += fmt::format(", and {} more", names.size() - 5);
     out += fmt::format("summary: unknown event types: {}\n", list);
   }
+  for (size_t k = 0; k < s.engine.null_raw_by_score.size() && k < program.scores.size(); ++k)
+    if (s.engine.null_raw_by_score[k] > 0)
+      out += fmt::format("summary: {} null raw scores of '{}' (+inf and -inf contributions met: not a number)\n",
+                         s.engine.null_raw_by_score[k], program.scores[k].name);
   for (size_t r = 0; r < s.engine.null_weights_by_rule.size(); ++r)
     if (s.engine.null_weights_by_rule[r] > 0)
       out += fmt::format("summary: {} null weights from rule at {} ({})\n", s.engine.null_weights_by_rule[r],

@@ -104,8 +104,12 @@ Expected<RunOutput> run_rules(const ir::Program& program, const RunOptions& o, E
     uint64_t profiles_in_events = 0;
     if (!o.as_of && o.events_path == "-")
       return Error{"streaming standard input needs --as-of: it cannot be read twice to find the latest event"};
-    if (!o.as_of) {
-      // First pass: the as-of time (and identify traits) only.
+    // The first pass finds the as-of time and applies the `identify` traits, so every
+    // event is scored with the final traits, as in memory, whatever the chunk size. With
+    // --as-of it is needed only when the rules read profile attributes.
+    const bool identify_pass = !program.schema.profile.empty();
+    const bool first_pass = (!o.as_of || identify_pass) && o.events_path != "-";
+    if (first_pass) {
       Reading first(run, o, kFromEvents);
       auto st = for_each_chunk(o, first, [](EventBatch&) { return Status(Ok{}); });
       if (!st) return st.error();
@@ -116,14 +120,30 @@ Expected<RunOutput> run_rules(const ir::Program& program, const RunOptions& o, E
     }
     if (auto s = session.apply(session.take_kept(), true, o.state_in.value_or("")); !s) return s.error();
     Reading rd(run, o, kFromEvents);
-    rd.ctx.apply_profiles = o.as_of.has_value();  // else the first pass applied them
+    rd.ctx.apply_profiles = !first_pass;
+    // Standard input is read once: traits met after a chunk was scored would come too
+    // late for the events before them.
+    bool scored = false;
+    uint64_t traits_seen = 0;
+    auto late_traits = [&]() -> Status {
+      if (!first_pass && identify_pass && scored && rd.stats.profiles_read > traits_seen)
+        return Error{"an `identify` message in streamed standard input follows events already scored, which would "
+                     "then depend on --chunk-events; put identify messages first, pass them with --profiles, or "
+                     "stream a file (read twice)",
+                     o.events_path};
+      return Ok{};
+    };
     auto st = for_each_chunk(o, rd, [&](EventBatch& b) -> Status {
+      if (auto late = late_traits(); !late) return late;
+      traits_seen = rd.stats.profiles_read;
+      scored = true;
       session.count_late(b);
       return session.apply(b, true, o.events_path);
     });
     if (!st) return st.error();
+    if (auto late = late_traits(); !late) return late.error();  // after the last chunk
     summary.events = rd.stats;
-    if (!o.as_of) summary.events.profiles_read = profiles_in_events;
+    if (first_pass) summary.events.profiles_read = profiles_in_events;
   }
   session.note_latest(summary.events.max_ts);
   session.finish();

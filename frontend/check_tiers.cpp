@@ -8,11 +8,25 @@
 
 namespace scorec::frontend::detail {
 
+// 2^53: the doubles from -2^53 to 2^53 hold every whole number exactly.
+constexpr double kMaxScaled = 9007199254740992.0;
+
 void Checker::check_scale(const ScaleSpec& sc, ir::Score& out) {
   auto int_range = [&](const Range& r, int64_t& a, int64_t& b) {
     auto lo = constant(r.lo.get(), Type::Number, "the low end of the range", r.loc);
     auto hi = constant(r.hi.get(), Type::Number, "the high end of the range", r.loc);
     if (!lo || !hi) return false;
+    // Scaled scores are whole numbers computed in doubles: the ends and every number
+    // between them must be exact, so both ends lie within +-2^53 and the range holds at
+    // most 2^53 numbers (this also keeps the conversion to int64 below defined).
+    if (!(std::fabs(*lo) <= kMaxScaled) || !(std::fabs(*hi) <= kMaxScaled)) {
+      diags_.error("E035", r.loc,
+                   fmt::format("the range {}..{} is out of bounds: a scaled score's range must lie within "
+                               "-9007199254740992..9007199254740992 (2^53), where every whole number is exact",
+                               *lo, *hi),
+                   "scale to a small range, like 1..10 or 0..100");
+      return false;
+    }
     if (*lo != std::floor(*lo) || *hi != std::floor(*hi)) {
       diags_.error("E035", r.loc, "a scaled score's range must be whole numbers, like 1..10");
       return false;
@@ -22,8 +36,11 @@ void Checker::check_scale(const ScaleSpec& sc, ir::Score& out) {
                                       format_number(*lo), format_number(*hi)));
       return false;
     }
-    if (std::fabs(*lo) > kMaxWholeNumber || std::fabs(*hi) > kMaxWholeNumber) {
-      diags_.error("E035", r.loc, fmt::format("a scaled score's range must stay within -{0}..{0}", format_number(kMaxWholeNumber)));
+    if (*hi - *lo >= kMaxScaled) {
+      diags_.error("E035", r.loc,
+                   fmt::format("the range {}..{} is too wide: a scaled score's range holds at most 2^53 whole numbers",
+                               *lo, *hi),
+                   "scale to a small range, like 1..10 or 0..100");
       return false;
     }
     a = static_cast<int64_t>(*lo);
@@ -38,6 +55,15 @@ void Checker::check_scale(const ScaleSpec& sc, ir::Score& out) {
     auto lo = constant(sc.from.lo.get(), Type::Number, "the low end of the raw range", sc.from.loc);
     auto hi = constant(sc.from.hi.get(), Type::Number, "the high end of the raw range", sc.from.loc);
     if (!lo || !hi) return;
+    // (raw - lo) / (hi - lo) needs a finite, non-zero width.
+    if (!std::isfinite(*lo) || !std::isfinite(*hi) || !std::isfinite(*hi - *lo)) {
+      diags_.error("E035", sc.from.loc,
+                   fmt::format("the raw range {}..{} is too wide: its ends and its width must be finite numbers "
+                               "(at most about 1.8e308)",
+                               *lo, *hi),
+                   "use the range the raw scores actually span, like 0..100");
+      return;
+    }
     if (*lo >= *hi) {
       diags_.error("E035", sc.from.loc, fmt::format("the raw range {}..{} is empty: its low end must be below its high end",
                                             format_number(*lo), format_number(*hi)));

@@ -17,8 +17,12 @@ namespace scorec::ir {
 // below 1e-17), and 2^n built from exponent bits. It is written out operation by
 // operation because the JIT generates exactly these operations, in a loop LLVM
 // vectorizes, so both engines get the same bits; a libm exp2 call would not vectorize.
-// x is clamped to [-1022, 0]: events at or before T have x <= 0, and 2^-1022 is as good
-// as zero for a weight.
+// Like std::exp2, the result underflows gradually: 2^n is applied as 2^floor(n/2) times
+// 2^(n - floor(n/2)), two normal powers, so the first product is exact and the second
+// rounds once, to a subnormal below 2^-1022 and to exactly 0 below about 2^-1075 (an
+// event ~1075 half-lives old contributes nothing). x is clamped to [-1080, 0] (events
+// at or before T have x <= 0; 2^-1080 is already 0); a NaN x gives 0 rather than an
+// undefined float-to-int conversion.
 inline constexpr std::array<double, 14> kExp2Taylor = [] {
   std::array<double, 14> c{};
   double f = 1;
@@ -29,16 +33,20 @@ inline constexpr std::array<double, 14> kExp2Taylor = [] {
   return c;
 }();
 constexpr double kLn2 = 0.6931471805599453;
+constexpr double kExp2Floor = -1080.0;
 
 inline double decay_exp2(double x) {
-  x = x < -1022.0 ? -1022.0 : x;
+  x = x >= kExp2Floor ? x : kExp2Floor;
   x = x > 0.0 ? 0.0 : x;
   double n = std::floor(x + 0.5);
   double t = (x - n) * kLn2;
   double p = kExp2Taylor[13];
   for (int k = 12; k >= 0; --k) p = p * t + kExp2Taylor[k];
-  int64_t biased = static_cast<int64_t>(n) + 1023;
-  return p * std::bit_cast<double>(biased << 52);
+  int64_t whole = static_cast<int64_t>(n);
+  int64_t half = whole >> 1;  // floor(n / 2): arithmetic shift
+  double s1 = std::bit_cast<double>((half + 1023) << 52);
+  double s2 = std::bit_cast<double>((whole - half + 1023) << 52);
+  return p * s1 * s2;
 }
 
 // decay(age): none -> 1; half_life h -> 2^(-age/h); linear L -> max(0, 1 - age/L).
@@ -66,23 +74,29 @@ inline double cap_accept(double weight, double cap, double& used) {
 }
 
 // Linear scaling lo..hi to a..b: a + floor((b-a+1) * (raw-lo) / (hi-lo)), clamped.
+// All in doubles (no integer conversion or overflow for any a, b): the checker keeps
+// a and b within +-2^53, where the result is an exact whole number. A NaN raw score
+// gives NaN (null); +-inf and overflowing quotients clamp to b or a.
 inline double linear_scale(double raw, double lo, double hi, int64_t a, int64_t b) {
-  double width = static_cast<double>(b - a + 1);
-  double v = static_cast<double>(a) + std::floor(width * (raw - lo) / (hi - lo));
-  return std::clamp(v, static_cast<double>(a), static_cast<double>(b));
+  const double da = static_cast<double>(a), db = static_cast<double>(b);
+  double v = da + std::floor((db - da + 1.0) * (raw - lo) / (hi - lo));
+  if (std::isnan(v)) return std::isnan(raw) ? v : da;  // inf - inf: a degenerate range
+  return std::min(std::max(v, da), db);  // std::clamp, without its precondition a <= b
 }
 
 // Percentile scaling: a + floor((b-a+1) * lower / n), clamped to b, where `lower` is
-// the number of users with a strictly lower raw score.
+// the number of ranked users with a strictly lower raw score and n how many are ranked.
 inline double percentile_scale(uint64_t lower, uint64_t n, int64_t a, int64_t b) {
-  double width = static_cast<double>(b - a + 1);
-  double v = static_cast<double>(a) + std::floor(width * static_cast<double>(lower) / static_cast<double>(n));
-  return std::min(v, static_cast<double>(b));
+  const double da = static_cast<double>(a), db = static_cast<double>(b);
+  if (n == 0) return da;
+  double v = da + std::floor((db - da + 1.0) * static_cast<double>(lower) / static_cast<double>(n));
+  return std::min(v, db);
 }
 
 // The first tier that matches, top to bottom; -1 when none does (the checker makes
-// that impossible for well-formed tiers).
+// that impossible for well-formed tiers) and for a null (NaN) value.
 inline int tier_of(const std::vector<Tier>& tiers, double value) {
+  if (std::isnan(value)) return -1;
   for (size_t i = 0; i < tiers.size(); ++i) {
     const Tier& t = tiers[i];
     if (t.kind == Tier::CatchAll || (t.kind == Tier::Threshold && value >= t.min) ||

@@ -105,6 +105,8 @@ class CodeGen {
 
   // ----- expressions ----------------------------------------------------------------
 
+  Val not_nan(Value* v) { return {v, b_.CreateFCmpORD(v, v)}; }
+
   Val expr(const ir::Expr& e, Env& env) {
     switch (e.op) {
       case Op::Const:
@@ -121,12 +123,13 @@ class CodeGen {
         return agg_read(e, env);
       case Op::AsOf:
         return {env.as_of, truth()};
+      // A NaN raw score, scaled score or points is null, as in ir::Value::of.
       case Op::ScoreRaw:
-        return {out_double(env, 0, e.index), truth()};
+        return not_nan(out_double(env, 0, e.index));
       case Op::ScoreValue:
-        return {out_double(env, 1, e.index), truth()};
+        return not_nan(out_double(env, 1, e.index));
       case Op::GradePoints:
-        return {out_double(env, 3, e.index), truth()};
+        return not_nan(out_double(env, 3, e.index));
       case Op::ScoreTier:
       case Op::GradeLetter: {
         Value* id = out_int(env, e.op == Op::ScoreTier ? 2 : 4, e.index);
@@ -508,15 +511,17 @@ class CodeGen {
       return b_.CreateSelect(b_.CreateFCmpOLT(f64c(0), x), x, f64c(0));  // std::max(0.0, x)
     }
     Value* x = b_.CreateFDiv(b_.CreateFNeg(age), f64c(param));
-    x = b_.CreateSelect(b_.CreateFCmpOLT(x, f64c(-1022.0)), f64c(-1022.0), x);
+    x = b_.CreateSelect(b_.CreateFCmpOGE(x, f64c(ir::kExp2Floor)), x, f64c(ir::kExp2Floor));  // NaN too
     x = b_.CreateSelect(b_.CreateFCmpOGT(x, f64c(0.0)), f64c(0.0), x);
     Value* n = b_.CreateUnaryIntrinsic(llvm::Intrinsic::floor, b_.CreateFAdd(x, f64c(0.5)));
     Value* t = b_.CreateFMul(b_.CreateFSub(x, n), f64c(ir::kLn2));
     Value* poly = f64c(ir::kExp2Taylor[13]);
     for (int k = 12; k >= 0; --k) poly = b_.CreateFAdd(b_.CreateFMul(poly, t), f64c(ir::kExp2Taylor[k]));
-    Value* biased = b_.CreateAdd(b_.CreateFPToSI(n, i64_), i64c(1023));
-    Value* scale = b_.CreateBitCast(b_.CreateShl(biased, i64c(52)), f64_);
-    return b_.CreateFMul(poly, scale);
+    // 2^n as two normal powers, so that small factors underflow gradually to 0.
+    Value* whole = b_.CreateFPToSI(n, i64_);
+    Value* half = b_.CreateAShr(whole, i64c(1));
+    auto pow2 = [&](Value* e) { return b_.CreateBitCast(b_.CreateShl(b_.CreateAdd(e, i64c(1023)), i64c(52)), f64_); };
+    return b_.CreateFMul(b_.CreateFMul(poly, pow2(half)), pow2(b_.CreateSub(whole, half)));
   }
 
   // The per-event loop, in blocks of kBlock events. For each block, a first pass

@@ -103,14 +103,19 @@ Expected<RunOutput> run_rules(const ir::Program& program, const RunOptions& o, E
     if (auto s = session.apply(all, false, o.events_path); !s) return s.error();
   } else {
     uint64_t profiles_in_events = 0;
-    // Without --as-of streaming reads the input twice; a pipe would give nothing the
-    // second time (everyone scored 0) and a FIFO would wait forever for a writer.
-    if (!o.as_of && !can_read_twice(o.events_path))
+    // The first pass finds the as-of time and applies the `identify` traits, so every
+    // event is scored with the final traits, as in memory, whatever the chunk size. With
+    // --as-of it is needed only when the rules read profile attributes. A pipe or a FIFO
+    // cannot be read twice (a second read would give nothing, scoring everyone 0, or
+    // wait forever for a writer): without --as-of that is refused.
+    const bool identify_pass = !program.schema.profile.empty();
+    const bool rereadable = can_read_twice(o.events_path);
+    if (!o.as_of && !rereadable)
       return Error{"--stream reads the events twice (first for the as-of time), but this input (standard input, "
                    "a pipe or a FIFO) cannot be read twice; write it to a file, drop --stream, or pass --as-of",
                    o.events_path == "-" ? std::string("<stdin>") : o.events_path};
-    if (!o.as_of) {
-      // First pass: the as-of time (and identify traits) only.
+    const bool first_pass = (!o.as_of || identify_pass) && rereadable;
+    if (first_pass) {
       Reading first(run, o, kFromEvents);
       auto st = for_each_chunk(o, first, [](EventBatch&) { return Status(Ok{}); });
       if (!st) return st.error();
@@ -121,14 +126,31 @@ Expected<RunOutput> run_rules(const ir::Program& program, const RunOptions& o, E
     }
     if (auto s = session.apply(session.take_kept(), true, o.state_in.value_or("")); !s) return s.error();
     Reading rd(run, o, kFromEvents);
-    rd.ctx.apply_profiles = o.as_of.has_value();  // else the first pass applied them
+    rd.ctx.apply_profiles = !first_pass;
+    // Standard input is read once: traits met after a chunk was scored would come too
+    // late for the events before them.
+    bool scored = false;
+    uint64_t traits_seen = 0;
+    auto late_traits = [&]() -> Status {
+      if (!first_pass && identify_pass && scored && rd.stats.profiles_read > traits_seen)
+        return Error{"an `identify` message in a streamed input read once (standard input, a pipe or a FIFO) follows "
+                     "events already scored, which would "
+                     "then depend on --chunk-events; put identify messages first, pass them with --profiles, or "
+                     "stream a file (read twice)",
+                     o.events_path};
+      return Ok{};
+    };
     auto st = for_each_chunk(o, rd, [&](EventBatch& b) -> Status {
+      if (auto late = late_traits(); !late) return late;
+      traits_seen = rd.stats.profiles_read;
+      scored = true;
       session.count_late(b);
       return session.apply(b, true, o.events_path);
     });
     if (!st) return st.error();
+    if (auto late = late_traits(); !late) return late.error();  // after the last chunk
     summary.events = rd.stats;
-    if (!o.as_of) summary.events.profiles_read = profiles_in_events;
+    if (first_pass) summary.events.profiles_read = profiles_in_events;
   }
   session.note_latest(summary.events.max_ts);
   session.finish();
@@ -204,6 +226,10 @@ std::string format_summary(const RunSummary& s, const ir::Program& program) {
     if (names.size() > 5) list += fmt::format(", and {} more", names.size() - 5);
     out += fmt::format("summary: unknown event types: {}\n", list);
   }
+  for (size_t k = 0; k < s.engine.null_raw_by_score.size() && k < program.scores.size(); ++k)
+    if (s.engine.null_raw_by_score[k] > 0)
+      out += fmt::format("summary: {} null raw scores of '{}' (+inf and -inf contributions met: not a number)\n",
+                         s.engine.null_raw_by_score[k], program.scores[k].name);
   for (size_t r = 0; r < s.engine.null_weights_by_rule.size(); ++r)
     if (s.engine.null_weights_by_rule[r] > 0)
       out += fmt::format("summary: {} null weights from rule at {} ({})\n", s.engine.null_weights_by_rule[r],

@@ -23,10 +23,11 @@ Value agg_read(const ir::Expr& e, const double* state) {
 Value output(const ir::Expr& e, const UserOutputs* o) {
   if (!o) return Value::null();
   switch (e.op) {
-    case Op::ScoreRaw: return {o->raw[e.index], true};
-    case Op::ScoreValue: return {o->value[e.index], true};
+    // A NaN raw score, scaled score or points is null (finalize).
+    case Op::ScoreRaw: return Value::of(o->raw[e.index]);
+    case Op::ScoreValue: return Value::of(o->value[e.index]);
     case Op::ScoreTier: return o->tier[e.index] >= 0 ? Value{static_cast<double>(o->tier[e.index]), true} : Value::null();
-    case Op::GradePoints: return {o->points[e.index], true};
+    case Op::GradePoints: return Value::of(o->points[e.index]);
     case Op::GradeLetter: return o->letter[e.index] >= 0 ? Value{static_cast<double>(o->letter[e.index]), true} : Value::null();
     case Op::SegmentRef: return Value::boolean(o->segments[e.index] != 0);
     default: return Value::null();

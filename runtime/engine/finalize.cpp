@@ -1,6 +1,7 @@
 #include "runtime/engine/finalize.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "ir/semantics.h"
 
@@ -34,7 +35,9 @@ Population rank_population(Engine& engine, RunState& run) {
     if (p.scores[s].scale.kind != ir::ScaleKind::Percentile) continue;
     pop.raw[s].resize(pop.users);
     for (uint32_t u = 0; u < pop.users; ++u) pop.raw[s][u] = raw_score(engine, run, static_cast<int>(s), u);
-    pop.sorted[s] = pop.raw[s];
+    // A NaN raw score is null and is not ranked (nor would NaN sort).
+    for (double v : pop.raw[s])
+      if (!std::isnan(v)) pop.sorted[s].push_back(v);
     std::sort(pop.sorted[s].begin(), pop.sorted[s].end());
   }
   return pop;
@@ -58,10 +61,11 @@ void finalize_user(Engine& engine, RunState& run, const Population& pop, uint32_
       case ir::ScaleKind::None: row.value[s] = raw; break;
       case ir::ScaleKind::Linear: row.value[s] = ir::linear_scale(raw, sc.scale.lo, sc.scale.hi, sc.scale.a, sc.scale.b); break;
       case ir::ScaleKind::Percentile: {
-        // Users with equal raw scores share a scaled score: rank by those strictly lower.
+        // Users with equal raw scores share a scaled score: rank by those strictly lower,
+        // among the users whose raw score is not null.
         const auto& sorted = pop.sorted[s];
         auto lower = static_cast<uint64_t>(std::lower_bound(sorted.begin(), sorted.end(), raw) - sorted.begin());
-        row.value[s] = ir::percentile_scale(lower, pop.users, sc.scale.a, sc.scale.b);
+        row.value[s] = std::isnan(raw) ? raw : ir::percentile_scale(lower, sorted.size(), sc.scale.a, sc.scale.b);
         break;
       }
     }
@@ -85,6 +89,7 @@ ResultTable finalize(Engine& engine, RunState& run) {
   const ir::Program& p = run.program;
   Population pop = rank_population(engine, run);
   const size_t n = pop.users;
+  run.stats.null_raw_by_score.assign(p.scores.size(), 0);
 
   ResultTable table;
   table.user_ids.reserve(n);
@@ -120,16 +125,22 @@ ResultTable finalize(Engine& engine, RunState& run) {
     c.valid[u] = string_id >= 0;
     if (string_id >= 0) c.texts[u] = std::string(run.strings.get(static_cast<uint32_t>(string_id)));
   };
+  // NaN (from +inf and -inf meeting in a sum) is null, as for any expression.
+  auto set_number = [&](ResultColumn& c, size_t u, double v) {
+    c.valid[u] = !std::isnan(v);
+    c.numbers[u] = v;
+  };
   UserRow row;
   for (uint32_t u = 0; u < n; ++u) {
     finalize_user(engine, run, pop, u, row);
     for (size_t s = 0; s < p.scores.size(); ++s) {
-      table.columns[score_col[s].raw].numbers[u] = row.raw[s];
-      if (score_col[s].value >= 0) table.columns[score_col[s].value].numbers[u] = row.value[s];
+      set_number(table.columns[score_col[s].raw], u, row.raw[s]);
+      run.stats.null_raw_by_score[s] += std::isnan(row.raw[s]);
+      if (score_col[s].value >= 0) set_number(table.columns[score_col[s].value], u, row.value[s]);
       if (score_col[s].tier >= 0) set_text(table.columns[score_col[s].tier], u, row.tier[s]);
     }
     for (size_t g = 0; g < p.grades.size(); ++g) {
-      table.columns[grade_col + 2 * g].numbers[u] = row.points[g];
+      set_number(table.columns[grade_col + 2 * g], u, row.points[g]);
       set_text(table.columns[grade_col + 2 * g + 1], u, row.letter[g]);
     }
     for (size_t k = 0; k < p.segments.size(); ++k) table.columns[segment_col + k].numbers[u] = row.segments[k];

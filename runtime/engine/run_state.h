@@ -18,6 +18,7 @@ struct EngineStats {
   uint64_t future = 0;        // events after the as-of time (ignored)
   uint64_t null_weights = 0;  // rule firings whose weight was null (contributed 0)
   std::vector<uint64_t> null_weights_by_rule;  // event rules, by EventRule::id
+  std::vector<uint64_t> null_raw_by_score;     // users whose raw score is NaN (null), by score; set by finalize
 };
 
 class RunState {

@@ -290,13 +290,17 @@ Expected<Explanation> explain_user(const ir::Program& p, const runtime::RunOptio
         break;
       }
       case ir::ScaleKind::Percentile: {
-        st.population = raw_col ? raw_col->numbers.size() : 0;
+        // Null (NaN) raw scores are not ranked (runtime/engine/finalize.cpp).
         if (raw_col)
-          for (double v : raw_col->numbers) st.lower += v < raw;
+          for (double v : raw_col->numbers) {
+            st.population += !std::isnan(v);
+            st.lower += v < raw;
+          }
         st.value = ir::percentile_scale(st.lower, st.population, sc.scale.a, sc.scale.b);
         break;
       }
     }
+    if (std::isnan(raw)) st.value = raw;  // a null raw score scales to null
     st.engine_value = raw;
     if (sc.scale.kind != ir::ScaleKind::None) {
       const auto* c = column(out.table, sc.name);

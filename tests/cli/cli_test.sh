@@ -336,5 +336,17 @@ printf 'event e {}\nscore s {\n  window 99999999999999999999d\n  on e +1\n}\n' >
 expect_exit 1 "huge window" -- "$scorec" check "$tmp/window.score"
 expect_err "error[E002]: the duration '99999999999999999999d' is too long"
 
+# A streamed standard input is read once: an identify message after events already
+# scored would make the output depend on --chunk-events, so it is refused; a file is
+# read twice and scores every event with the final traits.
+printf 'event visit { }\nprofile { pn: number }\nscore v { on visit + pn }\n' >"$tmp/traits.score"
+printf '%s\n' \
+  '{"user_id":"u1","event":"visit","timestamp":"2024-02-20T00:00:00Z"}' \
+  '{"type":"identify","userId":"u1","traits":{"pn":5}}' >"$tmp/traits.ndjson"
+expect_exit 1 "identify late in streamed stdin" -- sh -c "\"$scorec\" run \"$tmp/traits.score\" --events - --stream --as-of 2024-03-01 --chunk-events 1 <\"$tmp/traits.ndjson\""
+expect_err "follows events already scored"
+expect_exit 0 "identify late in a streamed file" -- "$scorec" run "$tmp/traits.score" --events "$tmp/traits.ndjson" --stream --as-of 2024-03-01 --chunk-events 1
+expect_out "u1,5"
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -56,6 +56,25 @@ TEST(Decay, HoursHalfLife) {
   EXPECT_REL(r.num("u", "s_raw"), 4.0 * std::exp2(-0.5));
 }
 
+TEST(Decay, AncientActivityDecaysToExactlyZeroAndTiesWithNone) {
+  // half_life 1d: an event 1100 days old contributes 2^-1100, which is 0 in doubles
+  // (below 2^-1075), so "old" ties with "none" and "quiet" (who have only undeclared
+  // events): lower = 0 for all three -> 1; "fresh" (raw 1) has lower = 3 ->
+  // 1 + floor(10 * 3 / 4) = 8. The factor used to stop at 2^-1022, ranking "old"
+  // above the other two (1 + floor(10 * 2 / 4) = 6) and making it active.
+  auto r = run_text("event e {}\nscore s { decay half_life 1d\n on e +1\n scale percentile 1..10 }\n"
+                    "segment active = s.raw > 0",
+                    ev_at("old", "e", T - 1100 * kDay) + ev_at("none", "x", T) + ev_at("quiet", "x", T) +
+                        ev_at("fresh", "e", T),
+                    "", T);
+  EXPECT_EQ(r.num("old", "s_raw"), 0.0);
+  EXPECT_FALSE(r.flag("old", "active"));
+  EXPECT_EQ(r.num("old", "s"), 1.0);
+  EXPECT_EQ(r.num("none", "s"), 1.0);
+  EXPECT_EQ(r.num("quiet", "s"), 1.0);
+  EXPECT_EQ(r.num("fresh", "s"), 8.0);
+}
+
 TEST(Window, EventExactlyAtEdgeIsExcludedOneSecondLaterIncluded) {
   // window 30d: an event at ts <= T - 30d does not count; at T - 30d + 1s it does.
   auto r = run_text("event e {}\nscore s { window 30d\n on e +1 }",

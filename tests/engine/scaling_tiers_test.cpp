@@ -1,5 +1,9 @@
 // DESIGN.md §3: linear and percentile scaling, tiers (first match), grade letters.
+#include <cmath>
+#include <limits>
 #include <sstream>
+
+#include "ir/semantics.h"
 
 #include "tests/engine/engine_test_common.h"
 
@@ -56,6 +60,42 @@ TEST(Percentile, TwentyUsersSpanTheWholeRange) {
   for (int k = 0; k < 20; ++k) us.push_back({"u" + std::to_string(k), static_cast<double>(k)});
   auto r = run_text("event e { v: number }\nscore s { on e + v\n scale percentile 1..10 }", raws(us), "", T);
   for (int k = 0; k < 20; ++k) EXPECT_EQ(r.num("u" + std::to_string(k), "s"), 1.0 + k / 2) << "k=" << k;
+}
+
+TEST(Percentile, NullRawScoresAreNotRanked) {
+  // "nan": +inf (1e10 * 1e300) and -inf meet, raw NaN -> null raw and scaled score, not
+  // ranked, counted in the summary. The others rank among the n = 3 ranked users:
+  // "ninf" -inf: lower 0 -> 1; "zero" 0: lower 1 -> 1 + floor(10/3) = 4; "pinf" +inf:
+  // lower 2 -> 1 + floor(20/3) = 7. A NaN used to sort anywhere and rank arbitrarily.
+  auto r = run_text("event e { v: number }\nscore s { on e + v * 1e300\n scale percentile 1..10 }",
+                    ev_at("nan", "e", T, "\"v\": 1e10") + ev_at("nan", "e", T, "\"v\": -1e10") +
+                        ev_at("ninf", "e", T, "\"v\": -1e10") + ev_at("zero", "e", T, "\"v\": 0") +
+                        ev_at("pinf", "e", T, "\"v\": 1e10"),
+                    "", T);
+  EXPECT_EQ(r.num_opt("nan", "s_raw"), std::nullopt);
+  EXPECT_EQ(r.num_opt("nan", "s"), std::nullopt);
+  EXPECT_EQ(r.num("ninf", "s"), 1.0);
+  EXPECT_EQ(r.num("zero", "s"), 4.0);
+  EXPECT_EQ(r.num("pinf", "s"), 7.0);
+  EXPECT_EQ(r.summary.engine.null_raw_by_score, std::vector<uint64_t>{1});
+}
+
+TEST(ScaleFunctions, DefinedForAnyInput) {
+  // The checker keeps scaled ranges within +-2^53 (E035), but the shared functions
+  // stay defined for any input (IR read back from a file, NaN or infinite raw scores):
+  // no integer overflow (b - a + 1 used to overflow int64 here, which UBSan stops on),
+  // no float-to-int conversion of NaN, no division by a population of 0.
+  constexpr int64_t lo = std::numeric_limits<int64_t>::min(), hi = std::numeric_limits<int64_t>::max();
+  EXPECT_EQ(ir::linear_scale(5, 0, 10, lo, hi), 0.0);  // -2^63 + floor(2^64 / 2)
+  EXPECT_TRUE(std::isnan(ir::linear_scale(std::nan(""), 0, 10, 1, 10)));
+  EXPECT_EQ(ir::linear_scale(HUGE_VAL, 0, 10, 1, 10), 10.0);
+  EXPECT_EQ(ir::linear_scale(-HUGE_VAL, 0, 10, 1, 10), 1.0);
+  EXPECT_EQ(ir::percentile_scale(3, 4, lo, hi), std::ldexp(1.0, 62));  // -2^63 + floor(2^64 * 3/4)
+  EXPECT_EQ(ir::percentile_scale(0, 0, 1, 10), 1.0);
+  EXPECT_EQ(ir::decay_exp2(std::nan("")), 0.0);
+  EXPECT_EQ(ir::decay_exp2(-HUGE_VAL), 0.0);
+  EXPECT_EQ(ir::decay_exp2(0), 1.0);
+  EXPECT_EQ(ir::tier_of({ir::Tier{}}, std::nan("")), -1);  // a null score has no tier
 }
 
 TEST(Linear, BucketsAndClampingAtBothEnds) {

@@ -121,16 +121,6 @@ Case make_split_case(const Case& c, const ir::Program& program, difftest::Rng& r
   return s;
 }
 
-Case with_identify_first(const Case& c) {
-  Case out = c;
-  out.events.clear();
-  for (const auto& l : c.events)
-    if (l.find("\"type\":\"identify\"") != std::string::npos) out.events.push_back(l);
-  for (const auto& l : c.events)
-    if (l.find("\"type\":\"identify\"") == std::string::npos) out.events.push_back(l);
-  return out;
-}
-
 std::vector<std::vector<std::string>> split_parts(const Case& c) {
   std::vector<std::vector<std::string>> parts(1);
   for (const auto& l : c.events) {

@@ -35,9 +35,6 @@ struct Check {
 // time, it arrives late.
 Case make_split_case(const Case& c, const ir::Program& program, difftest::Rng& rng, int parts, bool late);
 
-// The case with its identify messages moved before every event (in their order).
-Case with_identify_first(const Case& c);
-
 // The parts of a split case.
 std::vector<std::vector<std::string>> split_parts(const Case& split_case);
 

@@ -250,10 +250,6 @@ TEST_P(Partitions, FinalizeEqualsOneRun) {
       continue;
     }
     ++cases;
-    // BUG (state_regression_test.cpp): a streamed single run scores an event with the
-    // traits of the identify messages before it in the file, a partition's held-back
-    // events with the final traits; identify messages go first in streamed cases.
-    if (c.stream) c = with_identify_first(c);
     for (EngineKind kind : kEngines) {
       auto engine = make_engine(kind, *program, &error);
       if (!engine) {

@@ -107,16 +107,61 @@ score s0 {
                                         ts("2024-01-03T04:00:00Z"), ts("2024-02-26T17:00:00Z"));
 }
 
-// BUG: a streamed run with --as-of applies `identify` messages in one pass with the
-// events, so an event is scored with the traits set before it in the file; with
-// --state-out, the events after the cut-off T - H are held back until the end of the
-// input and scored with the final traits. Saving a state thus changes the run's own
-// output (and partitions combined by `scorec finalize` differ from the single streamed
-// run the same way). Here the first visit sees pn null (a null weight: 0) in the plain
-// run, pn = 5 with --state-out: raw 5 against 10. In-memory runs apply every identify
-// message before any event, and agree with the --state-out run. Found by
-// State/Partitions (seed 165); the property tests put identify messages first.
-TEST(StateRegression, DISABLED_StreamedIdentifyMidFileWithStateOut) {
+// A half-life factor underflows to 0 like std::exp2 (ir::decay_exp2), also when a
+// state is re-based: u1's only event is 1155 half-lives older than the continuing run,
+// so its raw score is exactly 0 there and in one run over everything, and it is in no
+// `raw > 0` segment. The factor used to stop at 2^-1022, which kept u1 active.
+TEST(StateRegression, RebaseAcrossMoreThan1075HalfLivesIsZero) {
+  const std::string rules = R"(
+event visit { }
+score s {
+  decay half_life 1d
+  on visit +1
+}
+segment active = s.raw > 0
+)";
+  const std::string first = R"({"user_id":"u1","event":"visit","timestamp":"2021-01-01T00:00:00Z"}
+)";
+  const std::string second = R"({"user_id":"u2","event":"visit","timestamp":"2024-03-01T00:00:00Z"}
+)";
+  expect_continuation_equals_single_run(rules, first, second, ts("2021-01-01"), ts("2024-03-01"));
+  std::string error;
+  auto program = compile_rules(rules, &error);
+  ASSERT_TRUE(program) << error;
+  const std::string dir = scorec::testing::test_temp_dir();
+  write_file(dir + "/a.ndjson", first);
+  write_file(dir + "/b.ndjson", second);
+  for (EngineKind kind : {EngineKind::Interpreter, EngineKind::Jit}) {
+    SCOPED_TRACE(engine_name(kind));
+    auto engine = make_engine(kind, *program, &error);
+    ASSERT_TRUE(engine) << error;
+    runtime::RunOptions a;
+    a.events_path = dir + "/a.ndjson";
+    a.as_of = ts("2021-01-01");
+    a.state_out = dir + "/a.state";
+    ASSERT_TRUE(run(*program, a, *engine).ok);
+    runtime::RunOptions b;
+    b.events_path = dir + "/b.ndjson";
+    b.as_of = ts("2024-03-01");
+    b.state_in = a.state_out;
+    Outcome rb = run(*program, b, *engine);
+    ASSERT_TRUE(rb.ok) << rb.error;
+    ASSERT_EQ(rb.table.user_ids, (std::vector<std::string>{"u1", "u2"}));
+    ASSERT_EQ(rb.table.columns.size(), 2u);  // s_raw, active
+    EXPECT_EQ(rb.table.columns[0].numbers[0], 0.0) << render_table(rb.table);
+    EXPECT_EQ(rb.table.columns[1].numbers[0], 0.0) << render_table(rb.table);
+    EXPECT_EQ(rb.table.columns[0].numbers[1], 1.0);
+  }
+}
+
+// A streamed run with --as-of used to apply `identify` messages in one pass with the
+// events, so an event was scored with the traits set before it in the file; with
+// --state-out, the events after the cut-off T - H were held back until the end of the
+// input and scored with the final traits, so saving a state changed the run's own
+// output. Here the first visit saw pn null (a null weight: 0) in the plain run, pn = 5
+// with --state-out: raw 5 against 10. Found by State/Partitions (seed 165). The stream's
+// first pass now applies every identify message before any event, as in memory.
+TEST(StateRegression, StreamedIdentifyMidFileWithStateOut) {
   std::string error;
   auto program = compile_rules(R"(
 event visit { }
@@ -151,6 +196,64 @@ score s {
     EXPECT_TRUE(d.identical) << "--state-out changed the run's output:\n"
                              << render_table(plain.table) << "with --state-out:\n"
                              << render_table(saved.table);
+  }
+}
+
+// Streaming equals the in-memory run for any --chunk-events, with `identify` messages
+// anywhere in the file (before, between and after a user's events; traits overwritten
+// later in the file): every event is scored with the final traits. Hand-computed, as
+// of 2024-03-01: u1's final pn is 7 (the later identify wins), two visits -> 14;
+// u2's pn is 3, one visit -> 3; u3 has no visit, pn 2 -> 0; the `when pn > 5` term
+// gives u1 +100. Streaming with --as-of used to give u1 0 + 5 + 100 = 105 at
+// --chunk-events 1 (the first visit saw no trait, the second pn = 5).
+TEST(StateRegression, StreamedIdentifyEqualsInMemoryForAnyChunkSize) {
+  std::string error;
+  auto program = compile_rules(R"(
+event visit { }
+profile { pn: number }
+score s {
+  on visit + pn
+  when pn > 5 +100
+}
+segment high = s.raw > 50
+)",
+                               &error);
+  ASSERT_TRUE(program) << error;
+  const std::string dir = scorec::testing::test_temp_dir();
+  write_file(dir + "/events.ndjson", R"({"user_id":"u1","event":"visit","timestamp":"2024-02-20T00:00:00Z"}
+{"type":"identify","userId":"u1","traits":{"pn":5}}
+{"user_id":"u2","event":"visit","timestamp":"2024-02-21T00:00:00Z"}
+{"user_id":"u1","event":"visit","timestamp":"2024-02-22T00:00:00Z"}
+{"type":"identify","userId":"u3","traits":{"pn":2}}
+{"type":"identify","userId":"u2","traits":{"pn":3}}
+{"type":"identify","userId":"u1","traits":{"pn":7}}
+)");
+  for (EngineKind kind : {EngineKind::Interpreter, EngineKind::Jit}) {
+    SCOPED_TRACE(engine_name(kind));
+    auto engine = make_engine(kind, *program, &error);
+    ASSERT_TRUE(engine) << error;
+    runtime::RunOptions o;
+    o.events_path = dir + "/events.ndjson";
+    o.as_of = ts("2024-03-01");
+    Outcome memory = run(*program, o, *engine);
+    ASSERT_TRUE(memory.ok) << memory.error;
+    ASSERT_EQ(memory.table.user_ids, (std::vector<std::string>{"u1", "u2", "u3"}));
+    EXPECT_EQ(memory.table.columns[0].numbers, (std::vector<double>{114, 3, 0}));
+    EXPECT_EQ(memory.summary.events.profiles_read, 4u);
+    for (bool state_out : {false, true})
+      for (size_t chunk : {1, 2, 3, 5, 64}) {
+        SCOPED_TRACE("--chunk-events " + std::to_string(chunk) + (state_out ? " --state-out" : ""));
+        o.stream = true;
+        o.chunk_events = chunk;
+        if (state_out) o.state_out = dir + "/s.state";
+        Outcome streamed = run(*program, o, *engine);
+        ASSERT_TRUE(streamed.ok) << streamed.error;
+        TableDiff d = compare_tables(memory.table, streamed.table);
+        EXPECT_TRUE(d.identical) << "streaming changed the output:\n"
+                                 << render_table(memory.table) << "streamed:\n"
+                                 << render_table(streamed.table);
+        EXPECT_EQ(streamed.summary.events.profiles_read, 4u);
+      }
   }
 }
 

@@ -5,27 +5,7 @@
 set -u
 scorec=$1
 gen=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-# expect_exit CODE DESCRIPTION -- COMMAND...
-expect_exit() {
-  local want=$1 what=$2
-  shift 3
-  "$@" >"$tmp/out" 2>"$tmp/err"
-  local got=$?
-  if [ "$got" = "$want" ]; then ok; else bad "$what: exit $got, expected $want"; sed 's/^/    /' "$tmp/err"; fi
-}
-expect_err() {
-  if grep -qF -- "$1" "$tmp/err"; then ok; else bad "stderr lacks '$1'"; sed 's/^/    /' "$tmp/err"; fi
-}
-expect_out() {
-  if grep -qF -- "$1" "$tmp/out"; then ok; else bad "stdout lacks '$1'"; sed 's/^/    /' "$tmp/out"; fi
-}
+source "$(dirname "$0")/expect.sh"
 
 cat >"$tmp/rules.score" <<'RULES'
 event email_open { campaign: string }
@@ -348,5 +328,4 @@ expect_err "follows events already scored"
 expect_exit 0 "identify late in a streamed file" -- "$scorec" run "$tmp/traits.score" --events "$tmp/traits.ndjson" --stream --as-of 2024-03-01 --chunk-events 1
 expect_out "u1,5"
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish

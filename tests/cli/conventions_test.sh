@@ -5,22 +5,7 @@
 # `--as-of now`, and warnings allowed by --allow or a `scorec: allow` comment.
 set -u
 scorec=$(realpath "$1")
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-# expect_exit CODE DESCRIPTION -- COMMAND... (standard input from $stdin_file if set)
-expect_exit() {
-  local want=$1 what=$2
-  shift 3
-  "$@" <"${stdin_file:-/dev/null}" >"$tmp/out" 2>"$tmp/err"
-  local got=$?
-  if [ "$got" = "$want" ]; then ok; else bad "$what: exit $got, expected $want"; sed 's/^/    /' "$tmp/err"; fi
-}
-expect_err() { if grep -qF -- "$1" "$tmp/err"; then ok; else bad "stderr lacks '$1'"; sed 's/^/    /' "$tmp/err"; fi; }
-expect_out() { if grep -qF -- "$1" "$tmp/out"; then ok; else bad "stdout lacks '$1'"; sed 's/^/    /' "$tmp/out"; fi; }
+source "$(dirname "$0")/expect.sh"
 
 cat >"$tmp/rules.score" <<'RULES'
 event email_open { campaign: string }
@@ -87,5 +72,4 @@ expect_exit 0 "--allow" -- "$scorec" check --werror --allow W050 "$tmp/warn.scor
 expect_exit 2 "--allow an error" -- "$scorec" check --allow E010 "$tmp/warn.score"
 expect_err "errors cannot be allowed"
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish

@@ -59,36 +59,6 @@ void check(bool ok, const std::string& what) {
   std::abort();
 }
 
-bool known_bug_invalid_utf8(std::string_view text) {
-  for (size_t i = 0; i < text.size();) {
-    size_t n = utf8_sequence_length(text, i);
-    if (n == 0) return true;
-    // ANTLR's decoder also refuses overlong forms, surrogates and code points past U+10FFFF.
-    uint32_t cp = n == 1 ? static_cast<unsigned char>(text[i]) : static_cast<unsigned char>(text[i]) & (0x7F >> n);
-    for (size_t k = 1; k < n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
-    static constexpr uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (cp < kMin[n] || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) return true;
-    i += n;
-  }
-  return false;
-}
-
-bool known_bug_huge_numbers(std::string_view text) {
-  size_t digits = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (c >= '0' && c <= '9') {
-      if (++digits >= 16) return true;
-    } else {
-      if (digits > 0 && (c == 'e' || c == 'E') && i + 1 < text.size() &&
-          (std::isdigit(static_cast<unsigned char>(text[i + 1])) || text[i + 1] == '+'))
-        return true;
-      if (c != '.') digits = 0;
-    }
-  }
-  return false;
-}
-
 std::string seed_dir() {
   const char* d = std::getenv("SCOREC_FUZZ_SEEDS");
   return d ? d : "";

@@ -27,16 +27,6 @@ const ir::Program& fixed_program(const std::string& file_name);
 // Stops the process with `what` on stderr when `ok` is false: a finding.
 void check(bool ok, const std::string& what);
 
-// TEMPORARY, remove when the fix for "invalid UTF-8 in a rules file aborts (ANTLR's
-// range_error)" is merged: the rules and fmt targets skip such inputs, so that they find
-// other problems meanwhile.
-bool known_bug_invalid_utf8(std::string_view text);
-
-// TEMPORARY, remove when the fix for "float -> int UB for `limit 1e20` and scale
-// ranges" is merged: the rules target skips texts with a number of 16 digits or more,
-// or with an exponent.
-bool known_bug_huge_numbers(std::string_view text);
-
 // SCOREC_FUZZ_SEEDS=DIR asks a target's LLVMFuzzerInitialize to write the seeds it
 // generates (serialized programs, state payloads, ...) into DIR and exit: tools/fuzz.sh
 // builds the corpora this way. The folder, or empty when not asked.

@@ -12,8 +12,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // Named inside the source tree, so `import "stdlib/..."` and the examples resolve.
   static const std::string name = scorec::fuzz::source_dir() + "/fuzz.score";
   std::string text(reinterpret_cast<const char*>(data), size);
-  if (scorec::fuzz::known_bug_invalid_utf8(text) || scorec::fuzz::known_bug_huge_numbers(text))
-    return 0;  // TEMPORARY (fuzz_common.h)
   auto r = scorec::fmtcheck::check_format_properties(text, name);
   for (const auto& p : r.problems) scorec::fuzz::check(false, p);
   return 0;

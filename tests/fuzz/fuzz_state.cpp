@@ -115,16 +115,6 @@ void write_seeds(const std::string& dir) {
       }
 }
 
-// TEMPORARY, remove when the fixes for "NaN times in state files" and "format_iso8601
-// of huge times" are merged: states with such times are skipped.
-bool known_bugs_times(const rt::SavedState& st) {
-  auto bad = [](double t) { return !std::isfinite(t) || (std::fabs(t) > 1e15 && t != -1e300); };  // -1e300: none
-  if (bad(st.as_of) || bad(st.latest_event)) return true;
-  for (double t : st.kept.ts)
-    if (bad(t)) return true;
-  return false;
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
@@ -144,7 +134,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   scorec::fuzz::write_file(s.state, with_header(payload));
   auto state = rt::read_state_file(s.state, s.program);
   if (!state) return 0;
-  if (known_bugs_times(*state)) return 0;  // TEMPORARY (see known_bugs_times)
 
   // Continue the run from the state (its own partition), with each engine.
   rt::RunOptions o;

@@ -1,9 +1,12 @@
 #include "frontend/compiler.h"
 
+#include <dlfcn.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -245,9 +248,33 @@ std::optional<ir::Program> guarded(Diagnostics& diags, F&& f) {
 
 }  // namespace
 
+namespace {
+
+// The installed standard library: `cmake --install` puts the program in <prefix>/bin,
+// the libraries in <prefix>/lib (or lib/<triple>) and the rule sets in
+// <prefix>/share/scorec/stdlib, so it is looked for up to two folders above the file
+// this code was loaded from (the scorec program, or libscorec.so in a service). An
+// installed scorec then never depends on the build machine's source folder.
+std::optional<std::string> installed_stdlib() {
+  Dl_info info{};
+  if (!dladdr(reinterpret_cast<void*>(&installed_stdlib), &info) || !info.dli_fname) return std::nullopt;
+  std::error_code ec;
+  fs::path dir = fs::weakly_canonical(fs::path(info.dli_fname), ec).parent_path();
+  for (int up = 0; up < 3 && !dir.empty(); ++up, dir = dir.parent_path()) {
+    fs::path data = dir / "share" / "scorec";
+    if (fs::is_directory(data / "stdlib", ec)) return data.string();
+    if (dir == dir.root_path()) break;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 CompileOptions default_compile_options() {
   CompileOptions o;
   if (const char* env = std::getenv("SCOREC_STDLIB")) o.search_dirs.emplace_back(env);
+  static const std::optional<std::string> installed = installed_stdlib();
+  if (installed) o.search_dirs.push_back(*installed);
 #ifdef SCOREC_STDLIB_DIR
   o.search_dirs.emplace_back(SCOREC_STDLIB_DIR);
 #endif

@@ -33,6 +33,21 @@ foreach(f include/scorec/scorec.hpp include/scorec/result.hpp include/scorec/sco
     message(FATAL_ERROR "install test: ${f} was not installed")
   endif()
 endforeach()
+# The installed scorec finds the installed standard library by itself (no
+# SCOREC_STDLIB, whatever the build machine's source folder holds): a rule file that
+# imports stdlib/rfm.score checks clean, and once the installed copy is broken it no
+# longer does, so the installed copy is the one read.
+file(MAKE_DIRECTORY ${WORK_DIR}/stdlib_check)
+file(WRITE ${WORK_DIR}/stdlib_check/uses_stdlib.score "import \"stdlib/rfm.score\"\n")
+set(check_installed ${CMAKE_COMMAND} -E env --unset=SCOREC_STDLIB ${PREFIX}/bin/scorec check
+    ${WORK_DIR}/stdlib_check/uses_stdlib.score)
+run(${check_installed})
+file(APPEND ${PREFIX}/share/scorec/stdlib/rfm.score "\nthis is not a rule\n")
+execute_process(COMMAND ${check_installed} RESULT_VARIABLE rc OUTPUT_QUIET ERROR_QUIET)
+if(rc EQUAL 0)
+  message(FATAL_ERROR "install test: the installed scorec did not read the installed stdlib/rfm.score")
+endif()
+
 file(GLOB sonames ${lib}/libscorec.so.* ${lib}/libscorec_rt.so.*)
 list(LENGTH sonames n)
 if(n LESS 4)

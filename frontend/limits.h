@@ -11,7 +11,7 @@ namespace scorec::frontend {
 // Checked in one pass over the tokens before ANTLR sees them (parser.cpp, check_limits),
 // so a hostile file costs time linear in its size:
 constexpr int kMaxNesting = 200;               // brackets, prefix `-`/`not` runs, `??` chains: E003
-constexpr int kMaxExprTerms = 2000;            // binary operators in one expression: E003
+constexpr int kMaxExprTerms = 1000;            // binary operators in one expression: E003
 constexpr int kMaxListItems = 10000;           // elements of one list literal: E006
 constexpr int kMaxRulesPerFile = 50000;        // `on` and `when` rules in one file: E006
 constexpr size_t kMaxSourceBytes = 16u << 20;  // one rules file, 16 MiB: E006

@@ -362,7 +362,7 @@ TEST(DifferentialRegression, LongListsManyRulesAndALongChain) {
   for (int i = 0; i < 400; ++i) rules += "  on e when x > " + std::to_string(i % 50) + " + x * 0.5\n";
   for (int i = 0; i < 300; ++i) rules += "  when p > " + std::to_string(i % 40) + " + p / 3\n";
   rules += "  on e when x";
-  for (int i = 0; i < 900; ++i) rules += " + x * 0.25";  // 1800 operators: near the limit
+  for (int i = 0; i < 450; ++i) rules += " + x * 0.25";  // 900 operators: near the limit
   rules += " > 10 + x\n}\n";
   std::string events;
   for (int i = 0; i < 40; ++i) {

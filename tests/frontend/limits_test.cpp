@@ -49,7 +49,7 @@ TEST(Limits, ExpressionPastTheOperatorLimitIsE003AtTheOperator) {
   EXPECT_FALSE(c.program);
   const Diagnostic* d = find(c.diags, "E003");
   ASSERT_NE(d, nullptr);
-  EXPECT_EQ(d->message, "this expression has more than 2000 operators");
+  EXPECT_EQ(d->message, "this expression has more than 1000 operators");
   EXPECT_EQ(d->loc.line, 3);
   // The weight's '+' is the operator past the limit.
   std::string text = chain_rule(kMaxExprTerms);

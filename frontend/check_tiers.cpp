@@ -5,11 +5,9 @@
 #include <set>
 
 #include "frontend/checker_impl.h"
+#include "frontend/limits.h"
 
 namespace scorec::frontend::detail {
-
-// 2^53: the doubles from -2^53 to 2^53 hold every whole number exactly.
-constexpr double kMaxScaled = 9007199254740992.0;
 
 void Checker::check_scale(const ScaleSpec& sc, ir::Score& out) {
   auto int_range = [&](const Range& r, int64_t& a, int64_t& b) {

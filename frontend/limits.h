@@ -27,4 +27,8 @@ constexpr double kMaxDurationSeconds = 1e6 * 86400;
 // to it is exact as a double, and it fits an int64 with room to subtract two of them.
 constexpr double kMaxWholeNumber = 1e15;
 
+// A scaled score's range lies within +-2^53 and holds at most 2^53 whole numbers: the
+// doubles in it hold every whole number exactly (E035).
+constexpr double kMaxScaled = 9007199254740992.0;
+
 }  // namespace scorec::frontend

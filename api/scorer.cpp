@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "api/rules_impl.h"
+#include "support/text.h"
 #include "runtime/engine/finalize.h"
 #include "runtime/io/event_reader.h"
 #include "runtime/io/result_writer.h"
@@ -73,8 +74,8 @@ struct ScorerImpl {
   // null, counted.
   bool convert_number(double d, ir::Type type, double& out) {
     bool numeric = type == ir::Type::Number || type == ir::Type::Duration || type == ir::Type::Timestamp;
-    if (!std::isfinite(d) || !(numeric || (type == ir::Type::Bool && (d == 0 || d == 1)))) return conv.bad();
-    if (type == ir::Type::Timestamp && !time_in_range(d)) return conv.bad();
+    if (!std::isfinite(d) || !(numeric || (type == ir::Type::Bool && (d == 0 || d == 1)))) return conv.bad(format_number(d), type);
+    if (type == ir::Type::Timestamp && !time_in_range(d)) return conv.bad(format_number(d), type);
     out = d;
     return true;
   }
@@ -177,6 +178,7 @@ Status Scorer::set_profile(std::string_view user, std::span<const Field> attribu
   if (!u) return Ok{};
   for (size_t i = 0; i < attributes.size(); ++i) {
     double v;
+    s.conv.at("", 0, attributes[i].name);
     if (s.convert(attributes[i].value, s.program.schema.profile[attrs[i]].type, v))
       s.run.profiles.set(*u, static_cast<size_t>(attrs[i]), v);
   }
@@ -212,6 +214,7 @@ Status Scorer::add_event(std::string_view user, std::string_view type, double ts
   for (const auto& f : properties) {
     const ir::PropDecl* p = decl->find_prop(f.name);
     double v;
+    s.conv.at("", s.events, f.name);
     if (s.convert(f.value, p->type, v)) {
       b.columns[static_cast<size_t>(p->column)].values[0] = v;
       b.columns[static_cast<size_t>(p->column)].valid[0] = 1;

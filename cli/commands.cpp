@@ -155,8 +155,7 @@ std::optional<runtime::RunOutput> score_input(const ir::Program& program, const 
   auto result = runtime::run_rules(program, o, *engine);
   if (!result) {
     std::cerr << "error: " << (label.empty() ? "" : "scoring with " + label + ": ") << result.error().str() << "\n";
-    if (!a.skip_bad && result.error().line > 0)
-      std::cerr << "hint: fix the line, or pass --skip-bad to skip malformed lines (they are counted)\n";
+    if (!result.error().hint.empty()) std::cerr << "hint: " << result.error().hint << "\n";
     return std::nullopt;
   }
   return std::move(*result);
@@ -335,6 +334,16 @@ int run(const RunArgs& a) {
 
   auto result = score_input(*program, o, a);
   if (!result) return 1;
+  // Under --strict a run whose input does not match its rules writes nothing: the
+  // summary says why, in full, even with --quiet.
+  if (a.strict) {
+    auto findings = runtime::input_findings(result->summary, *program);
+    if (findings.any()) {
+      std::cerr << runtime::format_summary(result->summary, *program);
+      std::cerr << "error: " << runtime::strict_failure(findings) << "; nothing was written\n";
+      return 1;
+    }
+  }
   if (!write_table(result->table, a.format, a.output, a.csv_safe)) return 1;
   if (!a.quiet) std::cerr << runtime::format_summary(result->summary, *program);
   return 0;

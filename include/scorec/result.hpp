@@ -29,6 +29,9 @@ struct Error {
   int64_t column = 0; // 1-based; 0 when unknown
   // When compiling rules fails: every error found (message then holds them rendered).
   std::vector<Diagnostic> diagnostics;
+  // What to do about it, when there is a usual remedy ("pass --skip-bad ..."); empty
+  // otherwise.
+  std::string hint;
 
   // "file:line:col: message", leaving out the parts that are unknown.
   std::string str() const {

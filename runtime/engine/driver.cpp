@@ -7,6 +7,7 @@
 
 #include "runtime/engine/finalize.h"
 #include "runtime/io/event_reader.h"
+#include "runtime/io/input_findings.h"
 #include "runtime/io/input_stream.h"
 #include "runtime/state/state_file.h"
 #include "support/time.h"
@@ -152,6 +153,7 @@ Expected<RunOutput> run_rules(const ir::Program& program, const RunOptions& o, E
     summary.events = rd.stats;
     if (first_pass) summary.events.profiles_read = profiles_in_events;
   }
+  summary.events_from_file = true;
   session.note_latest(summary.events.max_ts);
   session.finish();
 
@@ -194,6 +196,10 @@ Expected<RunOutput> combine_states(const ir::Program& program, const std::vector
   return out;
 }
 
+InputFindings input_findings(const RunSummary& s, const ir::Program& program) {
+  return find_input_findings(s.events, s.profiles, program.schema, s.events_from_file);
+}
+
 std::string format_summary(const RunSummary& s, const ir::Program& program) {
   const IngestStats& e = s.events;
   std::string out = fmt::format(
@@ -217,15 +223,7 @@ std::string format_summary(const RunSummary& s, const ir::Program& program) {
     out += fmt::format("summary: Segment page/screen/group/alias messages skipped {}\n", e.other_messages);
   for (const auto* w : {&s.profiles.warnings, &e.warnings})
     for (const auto& text : *w) out += fmt::format("warning: {}\n", text);
-  if (!e.unknown_by_name.empty()) {
-    std::vector<std::pair<uint64_t, std::string>> names;
-    for (const auto& [n, c] : e.unknown_by_name) names.push_back({c, n});
-    std::sort(names.begin(), names.end(), [](auto& a, auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
-    std::string list;
-    for (size_t i = 0; i < names.size() && i < 5; ++i) list += fmt::format("{}'{}' ({})", i ? ", " : "", names[i].second, names[i].first);
-    if (names.size() > 5) list += fmt::format(", and {} more", names.size() - 5);
-    out += fmt::format("summary: unknown event types: {}\n", list);
-  }
+  out += format_input_findings(input_findings(s, program), e, s.profiles);
   for (size_t k = 0; k < s.engine.null_raw_by_score.size() && k < program.scores.size(); ++k)
     if (s.engine.null_raw_by_score[k] > 0)
       out += fmt::format("summary: {} null raw scores of '{}' (+inf and -inf contributions met: not a number)\n",

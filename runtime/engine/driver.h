@@ -17,6 +17,7 @@
 
 #include "runtime/engine/engine.h"
 #include "runtime/io/ingest.h"
+#include "runtime/io/input_findings.h"
 #include "runtime/partition.h"
 #include "runtime/result_table.h"
 #include "runtime/state/session.h"
@@ -42,6 +43,7 @@ struct RunOptions {
 struct RunSummary {
   IngestStats events;    // from the events file
   IngestStats profiles;  // from the profiles file
+  bool events_from_file = false;  // an events file was read (finalize reads none)
   EngineStats engine;
   size_t users = 0;
   double as_of = 0;
@@ -66,7 +68,11 @@ Expected<RunOutput> combine_states(const ir::Program& program, const std::vector
                                    Engine& engine, const std::optional<std::string>& state_out,
                                    const std::string& rules_label);
 
-// The summary as the CLI prints it on stderr: a few lines of counts.
+// What the input says about the rules (runtime/io/input_findings.h).
+InputFindings input_findings(const RunSummary& s, const ir::Program& program);
+
+// The summary as the CLI prints it on stderr: a few lines of counts, and the input
+// findings in full.
 std::string format_summary(const RunSummary& s, const ir::Program& program);
 
 }  // namespace scorec::runtime

@@ -119,7 +119,9 @@ class CsvEventReader final : public EventReader {
     for (const auto& t : plan_.by_event[type]) {
       int col = prop_col_[static_cast<size_t>(t.field)];
       double v;
-      if (col >= 0 && conv_.from_text(f[static_cast<size_t>(col)], t.type, v)) EventBuilder::set(out, row, t.column, v);
+      if (col < 0) continue;
+      conv_.at(file, rec_.line, header_.names[static_cast<size_t>(col)]);
+      if (conv_.from_text(f[static_cast<size_t>(col)], t.type, v)) EventBuilder::set(out, row, t.column, v);
     }
     return Ok{};
   }

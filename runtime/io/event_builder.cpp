@@ -2,7 +2,9 @@
 
 namespace scorec::runtime {
 
-EventBuilder::EventBuilder(IngestContext& ctx, const FieldMapping& mapping) : ctx_(ctx), mapping_(mapping) {}
+EventBuilder::EventBuilder(IngestContext& ctx, const FieldMapping& mapping) : ctx_(ctx), mapping_(mapping) {
+  ctx_.stats.events_by_type.resize(ctx_.schema.events.size(), 0);
+}
 
 EventBuilder::Resolved EventBuilder::resolve(std::string_view name) {
   auto it = names_.find(name);
@@ -20,8 +22,12 @@ EventBuilder::Resolved EventBuilder::resolve(std::string_view name) {
 size_t EventBuilder::add(EventBatch& batch, std::string_view user_id, std::string_view event_name, double ts,
                          uint64_t line, uint16_t& type) {
   ++ctx_.stats.events_read;
-  // Every partition takes its default as-of time from the whole file.
+  // Every partition takes its default as-of time from the whole file, and sees which
+  // event types the whole file holds (the run's data checks).
   if (ts > ctx_.stats.max_ts) ctx_.stats.max_ts = ts;
+  Resolved r = resolve(event_name);
+  if (r.unknown_count) ++*r.unknown_count;
+  else ++ctx_.stats.events_by_type[r.type];
   if (!have_last_user_ || user_id != last_user_) {
     last_user_.assign(user_id);
     last_user_ix_ = ctx_.user(user_id, line);
@@ -33,12 +39,8 @@ size_t EventBuilder::add(EventBatch& batch, std::string_view user_id, std::strin
     type = kUnknownEvent;
     return kSkipped;
   }
-  Resolved r = resolve(event_name);
   type = r.type;
-  if (r.unknown_count) {
-    ++*r.unknown_count;
-    ++ctx_.stats.unknown_events;
-  }
+  if (r.unknown_count) ++ctx_.stats.unknown_events;
 
   size_t row = batch.user.size();
   batch.user.push_back(*last_user_ix_);

@@ -26,7 +26,8 @@ class EventBuilder {
 
   // Adds one event; returns its row. `type` receives the event type (kUnknownEvent for
   // names the schema does not declare, which are counted, and for events of users
-  // outside the run's partition, which are counted and skipped: row kSkipped).
+  // outside the run's partition, which are counted and skipped: row kSkipped). The
+  // counts by type name (stats.events_by_type, unknown_by_name) cover every partition.
   size_t add(EventBatch& batch, std::string_view user_id, std::string_view event_name, double ts, uint64_t line,
              uint16_t& type);
 

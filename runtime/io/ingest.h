@@ -17,7 +17,19 @@
 
 namespace scorec::runtime {
 
+// A property or attribute value that did not convert to its declared type, as the
+// summary shows it: where it is and what it said.
+struct BadValue {
+  std::string file;
+  uint64_t line = 0;
+  std::string column;    // the CSV column or JSON field it came from
+  std::string expected;  // the declared type: "number", "timestamp", ...
+  std::string text;      // the value as written (cut to 60 bytes)
+};
+
 struct IngestStats {
+  static constexpr size_t kBadValueSamples = 5;  // the first few bad values are kept whole
+
   uint64_t events_read = 0;      // well-formed events (all types)
   uint64_t skipped_bad = 0;      // malformed lines skipped under --skip-bad
   uint64_t unknown_events = 0;   // well-formed events of an undeclared type
@@ -25,6 +37,9 @@ struct IngestStats {
   uint64_t missing_user = 0;     // rows with an empty user id (skipped, counted here and not in skipped_bad)
   uint64_t profiles_read = 0;    // profile rows / identify messages applied
   uint64_t bad_values = 0;       // property values that did not convert to the declared type (became null)
+  std::vector<BadValue> bad_value_samples;          // the first kBadValueSamples of them, in file order
+  std::map<std::string, uint64_t, std::less<>> bad_values_by_column;  // column name -> count
+  std::vector<uint64_t> events_by_type;  // declared event type -> events read (in any partition)
   double max_ts = -1e300;        // latest timestamp read, for the default as-of time
   uint64_t other_messages = 0;   // Segment page / screen / group / alias messages (not events; skipped)
   uint64_t other_partition = 0;  // events and profile rows of users outside the run's partition (skipped)

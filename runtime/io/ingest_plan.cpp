@@ -37,11 +37,11 @@ IngestPlan make_plan(const ir::Schema& schema, const FieldMapping& m, bool ndjso
   // The same fallbacks serve CSV too: a CSV export with a `userId` or `event_type`
   // column then needs no mapping. Segment messages without userId carry anonymousId.
   p.user = spec(m.user_field,
-                ndjson ? std::vector<std::string>{"user_id", "userId", "anonymousId"}
-                       : std::vector<std::string>{"user_id", "userId"},
+                ndjson ? std::vector<std::string>{"user_id", "userId", "user", "anonymousId"}
+                       : std::vector<std::string>{"user_id", "userId", "user"},
                 "the user id", "user");
   p.event = spec(m.event_field, {"event", "event_type"}, "the event name", "event");
-  p.time = spec(m.time_field, {"timestamp", "time", "event_time"}, "the timestamp", "time");
+  p.time = spec(m.time_field, {"timestamp", "time", "event_time", "ts"}, "the timestamp", "time");
   p.event_constant = m.event_constant;
 
   std::map<std::string, int> prop_index;

@@ -225,7 +225,7 @@ bool JsonRecord::convert(const JsonVal& v, ir::Type type, ValueConverter& conv, 
     case JsonKind::Array:
       item_scratch_.assign(items_.begin() + v.items_begin, items_.begin() + v.items_end);
       return conv.from_json_array(item_scratch_, v.array_ok, type, out);
-    case JsonKind::Object: return conv.bad();
+    case JsonKind::Object: return conv.bad("{...}", type);
   }
   return false;
 }
@@ -239,6 +239,12 @@ JsonSlots::JsonSlots(JsonRecord& rec, const IngestPlan& plan) {
   for (const auto& a : plan.attrs) attrs.push_back(rec.add_paths(a.names));
 }
 
+std::string_view present_name(const JsonRecord& rec, const std::vector<int>& slots, const FieldSpec& spec) {
+  for (size_t i = 0; i < slots.size(); ++i)
+    if (rec.get(slots[i]).present()) return spec.names[i];
+  return spec.names.front();
+}
+
 SegmentType segment_type(const JsonRecord& rec, const JsonSlots& slots) {
   const JsonVal& t = rec.get(slots.type);
   if (t.kind != JsonKind::String) return SegmentType::None;
@@ -250,7 +256,7 @@ SegmentType segment_type(const JsonRecord& rec, const JsonSlots& slots) {
 }
 
 Expected<bool> apply_json_profile(JsonRecord& rec, const JsonSlots& slots, const IngestPlan& plan,
-                                  ValueConverter& conv, IngestContext& ctx, uint64_t line) {
+                                  ValueConverter& conv, IngestContext& ctx, std::string_view file, uint64_t line) {
   const JsonVal* u = rec.first(slots.user);
   auto text = u && u->kind != JsonKind::Bool ? JsonRecord::scalar_text(*u) : std::nullopt;
   std::string id_error;
@@ -261,8 +267,10 @@ Expected<bool> apply_json_profile(JsonRecord& rec, const JsonSlots& slots, const
   if (!user || !ctx.apply_profiles) return true;
   for (size_t a = 0; a < plan.attrs.size(); ++a) {
     const JsonVal* v = rec.first(slots.attrs[a]);
+    if (!v) continue;
+    conv.at(file, line, present_name(rec, slots.attrs[a], plan.attrs[a]));
     double value;
-    if (v && rec.convert(*v, ctx.schema.profile[a].type, conv, value)) ctx.profiles.set(*user, a, value);
+    if (rec.convert(*v, ctx.schema.profile[a].type, conv, value)) ctx.profiles.set(*user, a, value);
   }
   ++ctx.stats.profiles_read;
   return true;

@@ -95,6 +95,10 @@ SegmentType segment_type(const JsonRecord& rec, const JsonSlots& slots);
 // is skipped (counted). False when it has no user id; an Error (a malformed line) when
 // the id is not valid UTF-8.
 Expected<bool> apply_json_profile(JsonRecord& rec, const JsonSlots& slots, const IngestPlan& plan, ValueConverter& conv,
-                        IngestContext& ctx, uint64_t line);
+                                  IngestContext& ctx, std::string_view file, uint64_t line);
+
+// The name of the field a value was found under: the first of the spec's names present
+// in the record (the spec's first name when none is).
+std::string_view present_name(const JsonRecord& rec, const std::vector<int>& slots, const FieldSpec& spec);
 
 }  // namespace scorec::runtime

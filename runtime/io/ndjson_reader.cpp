@@ -14,13 +14,6 @@
 namespace scorec::runtime {
 namespace {
 
-// The name of the field a value came from, for messages: the first candidate present.
-std::string_view present_name(const JsonRecord& rec, const std::vector<int>& slots, const FieldSpec& spec) {
-  for (size_t i = 0; i < slots.size(); ++i)
-    if (rec.get(slots[i]).present()) return spec.names[i];
-  return spec.names.front();
-}
-
 class NdjsonEventReader final : public EventReader {
  public:
   NdjsonEventReader(std::unique_ptr<ChunkBuffer> buf, const FieldMapping& mapping, IngestContext& ctx)
@@ -60,7 +53,7 @@ class NdjsonEventReader final : public EventReader {
     if (!rec_.parse(line_, error_)) return report(error_);
     switch (segment_type(rec_, slots_)) {
       case SegmentType::Identify: {
-        auto applied = apply_json_profile(rec_, slots_, plan_, conv_, ctx_, line_.number);
+        auto applied = apply_json_profile(rec_, slots_, plan_, conv_, ctx_, lines_.name(), line_.number);
         if (!applied) return report(applied.error().message);
         if (!*applied) ++ctx_.stats.missing_user;
         return Ok{};
@@ -109,9 +102,12 @@ class NdjsonEventReader final : public EventReader {
     size_t row = builder_.add(out, user, name, *ts, line_.number, type);
     if (type == kUnknownEvent) return Ok{};
     for (const auto& t : plan_.by_event[type]) {
-      const JsonVal* v = rec_.first(slots_.props[static_cast<size_t>(t.field)]);
+      const auto& slots = slots_.props[static_cast<size_t>(t.field)];
+      const JsonVal* v = rec_.first(slots);
+      if (!v) continue;
+      conv_.at(lines_.name(), line_.number, present_name(rec_, slots, plan_.props[static_cast<size_t>(t.field)]));
       double value;
-      if (v && rec_.convert(*v, t.type, conv_, value)) EventBuilder::set(out, row, t.column, value);
+      if (rec_.convert(*v, t.type, conv_, value)) EventBuilder::set(out, row, t.column, value);
     }
     return Ok{};
   }

@@ -68,7 +68,9 @@ Status read_csv_profiles(ChunkBuffer& buf, const std::string& path, const FieldM
     if (!user) continue;
     for (size_t a = 0; a < attr_col.size(); ++a) {
       double v;
-      if (attr_col[a] >= 0 && conv.from_text(rec.fields[static_cast<size_t>(attr_col[a])], ctx.schema.profile[a].type, v))
+      if (attr_col[a] < 0) continue;
+      conv.at(src.name(), rec.line, header.names[static_cast<size_t>(attr_col[a])]);
+      if (conv.from_text(rec.fields[static_cast<size_t>(attr_col[a])], ctx.schema.profile[a].type, v))
         ctx.profiles.set(*user, a, v);
     }
     ++ctx.stats.profiles_read;
@@ -102,7 +104,7 @@ Status read_ndjson_profiles(ChunkBuffer& buf, const FieldMapping& mapping, Inges
       ++ctx.stats.other_messages;  // a profiles file carries identify messages or plain rows
       continue;
     }
-    auto applied = apply_json_profile(rec, slots, plan, conv, ctx, line.number);
+    auto applied = apply_json_profile(rec, slots, plan, conv, ctx, lines.name(), line.number);
     if (!applied) {
       if (auto st = bad.report(lines.name(), line.number, applied.error().message); !st) return st;
       continue;

@@ -99,7 +99,9 @@ Status BadLinePolicy::report(const std::string& file, uint64_t line, std::string
     ++ctx_.stats.skipped_bad;
     return Ok{};
   }
-  return fail(Error{std::move(message), file, static_cast<int64_t>(line)});
+  Error e{std::move(message), file, static_cast<int64_t>(line)};
+  e.hint = "fix the line, or pass --skip-bad to skip malformed lines (they are counted)";
+  return fail(std::move(e));
 }
 
 }  // namespace scorec::runtime

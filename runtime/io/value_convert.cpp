@@ -134,18 +134,37 @@ uint32_t ValueConverter::intern_list(const std::vector<uint32_t>& ids) {
   return id;
 }
 
+bool ValueConverter::bad(std::string_view text, ir::Type type) {
+  IngestStats& st = ctx_.stats;
+  ++st.bad_values;
+  auto by = st.bad_values_by_column.find(column_);
+  if (by == st.bad_values_by_column.end()) by = st.bad_values_by_column.emplace(std::string(column_), 0).first;
+  ++by->second;
+  if (st.bad_value_samples.size() < IngestStats::kBadValueSamples) {
+    // A long value is cut at a character boundary, so the report stays one valid line.
+    size_t keep = text.size();
+    if (keep > 60) {
+      keep = 60;
+      while (keep > 0 && (static_cast<unsigned char>(text[keep]) & 0xC0) == 0x80) --keep;
+    }
+    st.bad_value_samples.push_back({std::string(file_), line_, std::string(column_), ir::type_name(type),
+                                    std::string(text.substr(0, keep)) + (keep < text.size() ? "..." : "")});
+  }
+  return false;
+}
+
 bool ValueConverter::from_text(std::string_view text, ir::Type type, double& out) {
   if (text.empty()) return false;
   switch (type) {
     case ir::Type::Number: {
       auto v = parse_number(text);
-      if (!v) return bad();
+      if (!v) return bad(text, type);
       out = *v;
       return true;
     }
     case ir::Type::Bool: {
       auto b = parse_bool(text);
-      if (!b) return bad();
+      if (!b) return bad(text, type);
       out = *b ? 1.0 : 0.0;
       return true;
     }
@@ -154,7 +173,7 @@ bool ValueConverter::from_text(std::string_view text, ir::Type type, double& out
       return true;
     case ir::Type::Timestamp: {
       auto t = time_.parse_value(text);
-      if (!t) return bad();
+      if (!t) return bad(text, type);
       out = *t;
       return true;
     }
@@ -162,7 +181,7 @@ bool ValueConverter::from_text(std::string_view text, ir::Type type, double& out
       auto t = trim(text);
       auto v = parse_number(t);
       if (!v) v = parse_duration(t);
-      if (!v || !std::isfinite(*v)) return bad();  // "nand", "1e308w": not a duration
+      if (!v || !std::isfinite(*v)) return bad(text, type);  // "nand", "1e308w": not a duration
       out = *v;
       return true;
     }
@@ -210,13 +229,13 @@ bool ValueConverter::from_json_bool(bool b, ir::Type type, double& out) {
     case ir::Type::StringList:
       return from_json_string(b ? "true" : "false", type, out);
     default:
-      return bad();
+      return bad(b ? "true" : "false", type);
   }
 }
 
 bool ValueConverter::from_json_array(const std::vector<std::string_view>& items, bool ok, ir::Type type,
                                      double& out) {
-  if (type != ir::Type::StringList || !ok) return bad();
+  if (type != ir::Type::StringList || !ok) return bad("[...]", type);
   ids_.clear();
   for (auto item : items) ids_.push_back(ctx_.strings.intern(item));
   out = static_cast<double>(intern_list(ids_));

@@ -57,6 +57,14 @@ class ValueConverter {
  public:
   ValueConverter(IngestContext& ctx, const FieldMapping& m);
 
+  // Where the next values come from, for the bad-value report: the reader's file, the
+  // line, and the column or field name. The texts must outlive the conversions.
+  void at(std::string_view file, uint64_t line, std::string_view column) {
+    file_ = file;
+    line_ = line;
+    column_ = column;
+  }
+
   // CSV text (and JSON numbers by their text). Empty text is null, not bad.
   bool from_text(std::string_view text, ir::Type type, double& out);
   // A JSON string: like from_text, except that "" is a valid empty string for type string
@@ -65,11 +73,9 @@ class ValueConverter {
   bool from_json_bool(bool b, ir::Type type, double& out);
   // A JSON array of scalars (given as texts); `ok` false when it held objects or arrays.
   bool from_json_array(const std::vector<std::string_view>& items, bool ok, ir::Type type, double& out);
-  // A value of a kind the type cannot hold (a JSON object): null, counted as bad.
-  bool bad() {
-    ++ctx_.stats.bad_values;
-    return false;
-  }
+  // A value `text` that the type cannot hold: null, counted as bad (and the first few
+  // kept with where they are).
+  bool bad(std::string_view text, ir::Type type);
 
  private:
   uint32_t intern_list(const std::vector<uint32_t>& ids);
@@ -79,6 +85,8 @@ class ValueConverter {
   char list_sep_;
   std::vector<uint32_t> ids_;                          // scratch for list items
   std::unordered_map<std::string, uint32_t> lists_;    // list content (raw bytes) -> ListPool id
+  std::string_view file_, column_;
+  uint64_t line_ = 0;
 };
 
 }  // namespace scorec::runtime

@@ -465,7 +465,7 @@ TEST(CsvReader, MissingMappedColumnSuggestsOne) {
                                        "'CustomerID'?); the columns are: CustomerID, event, timestamp");
   rows = read_all(path, mapping({}), in);
   ASSERT_FALSE(rows.ok());
-  EXPECT_EQ(rows.error().str(), path + ":1: no column 'user_id' or 'userId' for the user id in the header; the "
+  EXPECT_EQ(rows.error().str(), path + ":1: no column 'user_id', 'userId' or 'user' for the user id in the header; the "
                                        "columns are: CustomerID, event, timestamp (map one with user=COLUMN)");
   rows = read_all(path, mapping({"user=CustomerID", "prop.amount=Amount"}), in);
   ASSERT_FALSE(rows.ok());

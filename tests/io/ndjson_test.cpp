@@ -114,7 +114,7 @@ TEST(NdjsonReader, MalformedLinesNameFileLineAndField) {
       {R"({"user_id":"u","event":"purchase","timestamp":1)", "invalid JSON"},
       {R"([1,2])", "not a JSON object"},
       {R"({"user_id":"u","event":"purchase","timestamp":1} {"x":1})", "invalid JSON (text after the object)"},
-      {R"({"user_id":"u","event":"purchase"})", "missing the timestamp (field 'timestamp', 'time' or 'event_time')"},
+      {R"({"user_id":"u","event":"purchase"})", "missing the timestamp (field 'timestamp', 'time', 'event_time' or 'ts')"},
       {R"({"user_id":"u","timestamp":1})", "missing the event name (field 'event' or 'event_type')"},
       {R"({"user_id":"u","event":"purchase","time":"soon"})",
        "field 'time': cannot parse 'soon' as a timestamp (expected ISO-8601 or epoch seconds/milliseconds)"},

@@ -4,22 +4,30 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <deque>
+#include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
+
+#include <boost/unordered/unordered_flat_map.hpp>
 
 namespace scorec::runtime {
 
+// Interned strings live in large arena blocks (a few allocations for millions of
+// ids, and nothing to free one by one at exit); the index is an open-addressing table
+// (boost::unordered_flat_map): at a million users every lookup misses the cache, and a
+// node-based map misses it several times per lookup.
 class StringPool {
  public:
   uint32_t intern(std::string_view s) {
     auto it = index_.find(s);
     if (it != index_.end()) return it->second;
-    uint32_t id = static_cast<uint32_t>(strings_.size());
-    strings_.emplace_back(s);
-    index_.emplace(std::string_view(strings_.back()), id);
+    uint32_t id = static_cast<uint32_t>(views_.size());
+    std::string_view kept = keep(s);
+    views_.push_back(kept);
+    index_.emplace(kept, id);
     return id;
   }
   // The id of `s` if it was interned; no insertion.
@@ -27,12 +35,46 @@ class StringPool {
     auto it = index_.find(s);
     return it == index_.end() ? -1 : static_cast<int64_t>(it->second);
   }
-  std::string_view get(uint32_t id) const { return strings_[id]; }
-  size_t size() const { return strings_.size(); }
+  std::string_view get(uint32_t id) const { return views_[id]; }
+  size_t size() const { return views_.size(); }
+
+  StringPool() = default;
+  // Views point into the arena, so a copy re-interns (the ids stay the same).
+  StringPool(const StringPool& other) {
+    for (auto v : other.views_) intern(v);
+  }
+  StringPool& operator=(const StringPool& other) {
+    if (this != &other) {
+      StringPool copy(other);
+      *this = std::move(copy);
+    }
+    return *this;
+  }
+  StringPool(StringPool&&) noexcept = default;
+  StringPool& operator=(StringPool&&) noexcept = default;
 
  private:
-  std::deque<std::string> strings_;  // deque: views into it stay valid as it grows
-  std::unordered_map<std::string_view, uint32_t> index_;
+  static constexpr size_t kBlock = 1 << 20;
+  std::string_view keep(std::string_view s) {
+    if (s.size() > kBlock / 4) {  // a long string gets a block of its own
+      big_.push_back(std::make_unique<char[]>(s.size()));
+      std::memcpy(big_.back().get(), s.data(), s.size());
+      return {big_.back().get(), s.size()};
+    }
+    if (blocks_.empty() || used_ + s.size() > kBlock) {
+      blocks_.push_back(std::make_unique<char[]>(kBlock));
+      used_ = 0;
+    }
+    char* at = blocks_.back().get() + used_;
+    if (!s.empty()) std::memcpy(at, s.data(), s.size());
+    used_ += s.size();
+    return {at, s.size()};
+  }
+
+  std::vector<std::unique_ptr<char[]>> blocks_, big_;
+  size_t used_ = 0;
+  std::vector<std::string_view> views_;  // id -> the string in the arena
+  boost::unordered_flat_map<std::string_view, uint32_t> index_;
 };
 
 class ListPool {

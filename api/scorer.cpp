@@ -1,109 +1,19 @@
 // scorec::Scorer: a live session (runtime/state/session.h) over a Rules, fed through
 // the library API instead of files.
-#include <cmath>
 #include <sstream>
 
-#include <fmt/format.h>
-
-#include "api/rules_impl.h"
-#include "support/text.h"
-#include "runtime/engine/finalize.h"
-#include "runtime/io/event_reader.h"
+#include "api/scorer_impl.h"
 #include "runtime/io/result_writer.h"
-#include "runtime/io/value_convert.h"
 #include "runtime/native/native_engine.h"
-#include "runtime/state/session.h"
 #include "runtime/state/state_file.h"
-#include "support/time.h"
 
 namespace scorec::detail {
 
-// An as-of time or event time must be an instant scorec represents (support/time.h).
 Status check_time(double t, std::string_view what) {
   if (time_in_range(t)) return Ok{};
   return Error{fmt::format("{} {} is not an instant scorec represents: give epoch seconds from {} to {} ({})", what,
                            t, kMinTime, kEndTime - 1, time_range_text())};
 }
-
-struct ScorerImpl {
-  Rules rules;
-  const ir::Program& program;
-  std::unique_ptr<runtime::Engine> engine;
-  runtime::RunState run;
-  runtime::IngestStats ingest;
-  runtime::IngestContext ctx;
-  runtime::FieldMapping mapping;
-  runtime::ValueConverter conv;
-  runtime::Session session;
-  runtime::EventBatch batch;  // scratch
-  uint64_t events = 0, unknown = 0;
-  // Percentile scores rank every user: cached until the state changes.
-  std::optional<runtime::Population> population;
-
-  ScorerImpl(const Rules& r, std::unique_ptr<runtime::Engine> e, const ScorerOptions& o)
-      : rules(r),
-        program(r.impl().program),
-        engine(std::move(e)),
-        run(program),
-        ctx{program.schema, run.strings, run.lists, run.users, run.profiles, ingest},
-        conv(ctx, mapping),
-        session(run, *engine, /*keep_state=*/true) {
-    ctx.partition = {o.partition, o.partitions};
-    ctx.origins = &run.origins;
-  }
-
-  // A user's index, or nullopt for a user of another partition (counted).
-  std::optional<uint32_t> user(std::string_view id) { return ctx.user(id, 0); }
-
-  // A value as the declared type; false: null (values of the wrong kind are counted).
-  bool convert(const Value& v, ir::Type type, double& out) {
-    switch (v.v.index()) {
-      case 0: return false;
-      case 1: return convert_number(std::get<double>(v.v), type, out);
-      case 2: return conv.from_json_string(std::get<std::string>(v.v), type, out);
-      case 3: return conv.from_json_bool(std::get<bool>(v.v), type, out);
-      default: {
-        const auto& list = std::get<Value::List>(v.v);
-        std::vector<std::string_view> items(list.begin(), list.end());
-        return conv.from_json_array(items, true, type, out);
-      }
-    }
-  }
-  // Numbers are numbers, durations (seconds) and timestamps (epoch seconds); for a
-  // bool, 0 and 1. NaN and infinities, and timestamps outside the range of instants, are
-  // null, counted.
-  bool convert_number(double d, ir::Type type, double& out) {
-    bool numeric = type == ir::Type::Number || type == ir::Type::Duration || type == ir::Type::Timestamp;
-    if (!std::isfinite(d) || !(numeric || (type == ir::Type::Bool && (d == 0 || d == 1)))) return conv.bad(format_number(d), type);
-    if (type == ir::Type::Timestamp && !time_in_range(d)) return conv.bad(format_number(d), type);
-    out = d;
-    return true;
-  }
-
-  Error unknown_property(const ir::EventDecl& e, std::string_view name) {
-    std::string names;
-    for (const auto& p : e.props) names += (names.empty() ? "" : ", ") + p.name;
-    return Error{fmt::format("event '{}' has no property '{}' (it declares: {})", e.name, name,
-                             names.empty() ? "none" : names)};
-  }
-
-  // After any input: the state changed, and users new since the last input are
-  // numbered in the order the scorer met them, whichever call brought them.
-  void changed() {
-    population.reset();
-    for (size_t u = numbered; u < run.origins.size(); ++u)
-      run.origins[u] = runtime::origin_key(run.generation, runtime::kFromEvents, ++sequence);
-    numbered = run.origins.size();
-  }
-
-  const runtime::Population& ranked() {
-    if (!population) population = runtime::rank_population(*engine, run);
-    return *population;
-  }
-
-  uint64_t sequence = 0;  // users numbered so far
-  size_t numbered = 0;
-};
 
 }  // namespace scorec::detail
 
@@ -222,66 +132,6 @@ Status Scorer::add_event(std::string_view user, std::string_view type, double ts
   }
   s.session.count_late(b);
   s.session.note_latest(ts);
-  s.session.add(b);
-  s.changed();
-  return Ok{};
-}
-
-Status Scorer::add_events(const EventColumns& in) {
-  auto& s = *impl_;
-  const size_t n = in.size;
-  if (in.users.size() != n || in.types.size() != n || in.ts.size() != n)
-    return Error{fmt::format("the batch has {} rows, but {} users, {} types and {} timestamps", n, in.users.size(),
-                             in.types.size(), in.ts.size())};
-  const auto& schema = s.program.schema;
-  // For each batch column and event type, the property it fills (null: none).
-  std::vector<std::vector<const ir::PropDecl*>> target(in.columns.size(),
-                                                      std::vector<const ir::PropDecl*>(schema.events.size()));
-  for (size_t c = 0; c < in.columns.size(); ++c) {
-    const auto& col = in.columns[c];
-    if ((col.numbers.size() != n && col.texts.size() != n) || (!col.valid.empty() && col.valid.size() != n))
-      return Error{fmt::format("batch column '{}' does not have {} rows", col.name, n)};
-    bool declared = false;
-    for (size_t e = 0; e < schema.events.size(); ++e)
-      if ((target[c][e] = schema.events[e].find_prop(col.name))) declared = true;
-    if (!declared) return Error{fmt::format("no event type of the rules declares a property '{}'", col.name)};
-  }
-  for (size_t r = 0; r < n; ++r)
-    if (auto st = detail::check_time(in.ts[r], "the timestamp"); !st)
-      return Error{fmt::format("batch row {}: {}", r, st.error().message)};
-
-  auto& b = s.batch;
-  b.reset(schema.num_columns);
-  for (size_t r = 0; r < n; ++r) {
-    ++s.events;
-    auto u = s.user(in.users[r]);
-    if (!u) continue;
-    int t = schema.find_event(in.types[r]);
-    if (t < 0) {
-      ++s.unknown;
-      continue;
-    }
-    size_t row = b.size();
-    b.user.push_back(*u);
-    b.type.push_back(static_cast<uint16_t>(t));
-    b.ts.push_back(in.ts[r]);
-    b.line.push_back(s.events);
-    for (auto& c : b.columns) c.push(0.0, false);
-    for (size_t c = 0; c < in.columns.size(); ++c) {
-      const ir::PropDecl* prop = target[c][static_cast<size_t>(t)];
-      const auto& src = in.columns[c];
-      if (!prop || (!src.valid.empty() && !src.valid[r])) continue;
-      double v;
-      bool ok = src.texts.size() == n ? s.conv.from_json_string(src.texts[r], prop->type, v)
-                                      : !std::isnan(src.numbers[r]) && s.convert_number(src.numbers[r], prop->type, v);
-      if (ok) {
-        b.columns[static_cast<size_t>(prop->column)].values[row] = v;
-        b.columns[static_cast<size_t>(prop->column)].valid[row] = 1;
-      }
-    }
-    s.session.note_latest(in.ts[r]);
-  }
-  s.session.count_late(b);
   s.session.add(b);
   s.changed();
   return Ok{};

@@ -14,6 +14,9 @@ class UserIndex {
  public:
   uint32_t intern(std::string_view id) { return ids_.intern(id); }
   int64_t find(std::string_view id) const { return ids_.find(id); }
+  // find() of a batch of ids, their cache misses overlapped: StringPool::find_many.
+  void find_many(std::span<const std::string_view> ids, uint32_t* out) const { ids_.find_many(ids, out); }
+  static constexpr uint32_t kNone = StringPool::kNone;
   std::string_view id(uint32_t ix) const { return ids_.get(ix); }
   size_t size() const { return ids_.size(); }
 

@@ -125,9 +125,17 @@ struct Field {
 // property column names an event property and holds a number per row (NaN or
 // valid[i] == 0: null); string properties pass their text in `texts` instead. Rows of
 // other event types ignore a column.
+//
+// The rows' users are given as ids (`users`) or, for services that already number
+// their users densely, as integer keys (`user_keys`, no text per row): key k is the
+// user whose id is k's decimal text ("42"), so keys and ids name the same users and
+// mix freely across calls (results(), user("42"), saved states and partitions see the
+// id). Give exactly one of the two. Keys need ScorerOptions::user_key_limit; a key at
+// or above it is an error and nothing of the batch is added.
 struct EventColumns {
   size_t size = 0;
   std::span<const std::string_view> users;
+  std::span<const uint32_t> user_keys;
   std::span<const std::string_view> types;
   std::span<const double> ts;
   struct Column {
@@ -198,6 +206,10 @@ struct ScorerOptions {
   // Score only the users whose id hashes to `partition` of `partitions`
   // (scorec::partition_of); others are counted in Stats::other_partition.
   uint32_t partition = 0, partitions = 1;
+  // The integer user keys add_events accepts (EventColumns::user_keys): 0 to
+  // user_key_limit - 1; 0 accepts none. The scorer keeps 4 bytes per key up to the
+  // largest key it has seen.
+  uint32_t user_key_limit = 0;
 };
 
 // The stable partition of a user id: FNV-1a 64 of its UTF-8 bytes, modulo n.
@@ -229,7 +241,9 @@ class Scorer {
   Status add_event(std::string_view user, std::string_view type, double ts, std::initializer_list<Field> properties) {
     return add_event(user, type, ts, std::span<const Field>(properties.begin(), properties.size()));
   }
-  // A columnar batch; its events apply in timestamp order.
+  // A columnar batch; its events apply in timestamp order (ties in row order). Each
+  // event type name is resolved once per batch and each user id once per run of equal
+  // ids; a batch already in time order is not sorted.
   Status add_events(const EventColumns& batch);
   // Every event (and identify message) of a file, as add_events would apply them.
   Status read_events(const std::string& path, const ReadOptions& options = {});

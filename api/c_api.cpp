@@ -29,6 +29,8 @@ scorec_rules::scorec_rules(scorec::Rules r) : rules(std::move(r)) {
 
 struct scorec_scorer {
   scorec::Scorer scorer;
+  // scorec_scorer_add_events: the C columns as views, reused from call to call.
+  std::vector<std::string_view> users, types;
 };
 
 struct scorec_user_result {
@@ -194,6 +196,7 @@ ScorerOptions to_options(const scorec_scorer_options* in) {
   o.engine = raw(in->engine) == SCOREC_ENGINE_INTERPRETER ? EngineKind::Interpreter : EngineKind::Native;
   o.partition = in->partition;
   o.partitions = in->partitions == 0 ? 1 : in->partitions;
+  o.user_key_limit = in->user_key_limit;
   return o;
 }
 
@@ -519,24 +522,32 @@ scorec_status scorec_scorer_add_events(scorec_scorer* scorer, const scorec_event
     if (!scorer) return c.null("scorer");
     if (!batch) return c.null("batch");
     const size_t n = batch->size;
-    if (n > 0 && !batch->users) return c.null("batch->users");
+    if (n > 0 && batch->users && batch->user_keys)
+      return fail(SCOREC_ERROR_INPUT, "scorec_scorer_add_events: the batch gives both users and user_keys; give one "
+                                      "of the two");
+    if (n > 0 && !batch->users && !batch->user_keys) return c.null("batch->users (and batch->user_keys)");
     if (n > 0 && !batch->types) return c.null("batch->types");
     if (n > 0 && !batch->ts) return c.null("batch->ts");
     if (batch->num_columns > 0 && !batch->columns) return c.null("batch->columns");
     // The C arrays as the spans the C++ batch takes; NULL strings become null cells.
-    std::vector<std::string_view> users(n), types(n);
+    // A type name passed by the same pointer as the row before is measured once.
+    auto& users = scorer->users;
+    auto& types = scorer->types;
+    users.resize(batch->users ? n : 0);
+    types.resize(n);
     for (size_t r = 0; r < n; ++r) {
-      if (!batch->users[r] || !batch->types[r])
+      if ((batch->users && !batch->users[r]) || !batch->types[r])
         return fail(SCOREC_ERROR_INPUT, "scorec_scorer_add_events: row " + std::to_string(r) + " has a NULL " +
-                                            (batch->users[r] ? "type" : "user"));
-      users[r] = batch->users[r];
-      types[r] = batch->types[r];
+                                            (batch->types[r] ? "user" : "type"));
+      if (batch->users) users[r] = batch->users[r];
+      types[r] = r > 0 && batch->types[r] == batch->types[r - 1] ? types[r - 1] : std::string_view(batch->types[r]);
     }
     std::vector<std::vector<std::string_view>> texts(batch->num_columns);
     std::vector<std::vector<uint8_t>> valid(batch->num_columns);
     scorec::EventColumns in;
     in.size = n;
     in.users = users;
+    if (batch->user_keys) in.user_keys = std::span<const uint32_t>(batch->user_keys, n);
     in.types = types;
     in.ts = std::span<const double>(batch->ts, n);
     for (size_t k = 0; k < batch->num_columns; ++k) {

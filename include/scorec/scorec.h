@@ -218,6 +218,10 @@ typedef struct scorec_scorer_options {
    * (scorec_partition_of); others are counted in scorec_stats.other_partition.
    * partitions 0 means 1: every user. */
   uint32_t partition, partitions;
+  /* The integer user keys scorec_scorer_add_events accepts (scorec_event_columns.user_keys):
+   * 0 to user_key_limit - 1; 0 accepts none. The scorer keeps 4 bytes per key up to the
+   * largest key it has seen. */
+  uint32_t user_key_limit;
 } scorec_scorer_options;
 
 /* The stable partition of a user id: FNV-1a 64 of its UTF-8 bytes, modulo n (n > 0). */
@@ -259,7 +263,11 @@ typedef struct scorec_column {
   const uint8_t* valid;
 } scorec_column;
 
-/* A columnar batch of events, the fast way in: every array has `size` entries. */
+/* A columnar batch of events, the fast way in: every array has `size` entries. The users
+ * are given as ids (`users`) or, for services that number their users, as integer keys
+ * (`user_keys`, NULL when `users` is given): key k is the user whose id is k's decimal
+ * text ("42"), so keys and ids name the same users and mix freely across calls. Give
+ * exactly one of the two; keys need scorec_scorer_options.user_key_limit. */
 typedef struct scorec_event_columns {
   size_t size;
   const char* const* users;
@@ -267,10 +275,12 @@ typedef struct scorec_event_columns {
   const double* ts;
   const scorec_column* columns; /* num_columns entries; NULL when num_columns is 0 */
   size_t num_columns;
+  const uint32_t* user_keys;
 } scorec_event_columns;
 
 /* Adds a batch; its events apply in timestamp order. A column no event type declares,
- * a missing array or a timestamp that is not an instant (NaN, or outside years 0001 to
+ * a missing array, both users and user_keys, a key at or above the scorer's
+ * user_key_limit or a timestamp that is not an instant (NaN, or outside years 0001 to
  * 9999: epoch seconds -62135596800 to 253402300799): SCOREC_ERROR_INPUT, and nothing is
  * added. The same holds for the times of scorec_scorer_create, _add_event and _advance. */
 scorec_status scorec_scorer_add_events(scorec_scorer* scorer, const scorec_event_columns* batch);

@@ -214,6 +214,132 @@ TEST_P(Api, ColumnarBatchEqualsRows) {
   EXPECT_FALSE(batch.add_events(cols).ok());
 }
 
+// Integer user keys: key k is the user whose id is k's decimal text. Hand-computed:
+// user 7 opens twice (3 + 3, within the cap of 6) and user 3 buys for 80 (+8); recent
+// decays each open from its time.
+TEST_P(Api, UserKeysHandComputed) {
+  auto rules = compile();
+  auto o = options();
+  o.user_key_limit = 100;
+  auto s = std::move(*scorec::Scorer::create(rules, kT, o));
+  std::vector<uint32_t> keys = {7, 3, 7};
+  std::vector<std::string_view> types = {"email_open", "purchase", "email_open"};
+  std::vector<double> ts = {kT - 2 * kDay, kT - kDay, kT - kDay + 1};
+  std::vector<double> amount = {NAN, 80, NAN};
+  scorec::EventColumns cols;
+  cols.size = 3;
+  cols.user_keys = keys;
+  cols.types = types;
+  cols.ts = ts;
+  cols.columns.push_back({"amount", amount, {}, {}});
+  ASSERT_TRUE(s.add_events(cols).ok());
+  auto seven = s.user("7");
+  ASSERT_TRUE(seven.ok()) << seven.error().message;
+  EXPECT_DOUBLE_EQ(seven->scores[0].raw, 6);
+  EXPECT_NEAR(seven->scores[1].raw, 8 * std::exp2(-2.0 / 7) + 8 * std::exp2(-(kDay - 1) / (7 * kDay)), 1e-9);
+  EXPECT_DOUBLE_EQ(s.user("3")->scores[0].raw, 8);
+  auto table = s.results();
+  ASSERT_TRUE(table.ok());
+  EXPECT_EQ(table->users, (std::vector<std::string>{"7", "3"}));  // first appearance
+
+  // Ids and keys name the same users, whichever comes first.
+  ASSERT_TRUE(s.add_event("3", "purchase", kT, {{"amount", 20.0}}).ok());
+  ASSERT_TRUE(s.add_event("42", "purchase", kT, {{"amount", 10.0}}).ok());
+  std::vector<uint32_t> more = {42, 3};
+  std::vector<std::string_view> buys = {"purchase", "purchase"};
+  std::vector<double> at = {kT, kT}, amounts = {50, 100};
+  scorec::EventColumns again;
+  again.size = 2;
+  again.user_keys = more;
+  again.types = buys;
+  again.ts = at;
+  again.columns.push_back({"amount", amounts, {}, {}});
+  ASSERT_TRUE(s.add_events(again).ok());
+  EXPECT_DOUBLE_EQ(s.user("3")->scores[0].raw, 8 + 2 + 10);
+  EXPECT_DOUBLE_EQ(s.user("42")->scores[0].raw, 1 + 5);
+  EXPECT_EQ(s.stats().users, 3u);
+  EXPECT_EQ(s.stats().events, 7u);
+}
+
+TEST_P(Api, UserKeysOutOfRangeOrMixedAreErrors) {
+  auto rules = compile();
+  auto o = options();
+  o.user_key_limit = 10;
+  auto s = std::move(*scorec::Scorer::create(rules, kT, o));
+  std::vector<uint32_t> keys = {1, 10, 2};
+  std::vector<std::string_view> users = {"a", "b", "c"}, types = {"email_open", "email_open", "email_open"};
+  std::vector<double> ts = {kT, kT, kT};
+  scorec::EventColumns cols;
+  cols.size = 3;
+  cols.user_keys = keys;
+  cols.types = types;
+  cols.ts = ts;
+  auto st = s.add_events(cols);
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().message, "batch row 1: user key 10 is not below the scorer's user_key_limit 10");
+  cols.users = users;
+  keys[1] = 9;
+  st = s.add_events(cols);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.error().message.find("both user ids and user keys"), std::string::npos) << st.error().message;
+  EXPECT_EQ(s.stats().events, 0u);  // nothing of a refused batch is added
+  EXPECT_EQ(s.stats().users, 0u);
+  cols.users = {};
+  auto plain = std::move(*scorec::Scorer::create(rules, kT, options()));
+  st = plain.add_events(cols);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.error().message.find("ScorerOptions::user_key_limit"), std::string::npos) << st.error().message;
+  EXPECT_TRUE(s.add_events(cols).ok());
+  EXPECT_EQ(s.stats().users, 3u);
+}
+
+// Keys give what their decimal ids give, event for event: a few hundred events over a
+// few dozen users with repeats, across calls, both partitions of a split included.
+TEST_P(Api, UserKeysScoreAsTheirIds) {
+  auto rules = compile();
+  for (uint32_t parts : {1u, 2u}) {
+    for (uint32_t part = 0; part < parts; ++part) {
+      auto o = options();
+      o.user_key_limit = 1000;
+      o.partitions = parts;
+      o.partition = part;
+      auto by_key = std::move(*scorec::Scorer::create(rules, kT, o));
+      auto by_id = std::move(*scorec::Scorer::create(rules, kT, o));
+      std::vector<uint32_t> keys;
+      std::vector<std::string> texts;
+      std::vector<std::string_view> ids, types;
+      std::vector<double> ts, amount;
+      for (uint32_t i = 0; i < 300; ++i) {
+        keys.push_back((i * 37 + i / 7) % 41 * 23);
+        texts.push_back(std::to_string(keys.back()));
+        types.push_back(i % 3 ? "email_open" : "purchase");
+        ts.push_back(kT - 30 * kDay + i * 5000.0);
+        amount.push_back(i % 11);
+      }
+      for (auto& t : texts) ids.push_back(t);
+      for (size_t from = 0; from < 300; from += 100) {
+        scorec::EventColumns k, d;
+        k.size = d.size = 100;
+        k.user_keys = std::span(keys).subspan(from, 100);
+        d.users = std::span(ids).subspan(from, 100);
+        k.types = d.types = std::span(types).subspan(from, 100);
+        k.ts = d.ts = std::span(ts).subspan(from, 100);
+        k.columns.push_back({"amount", std::span(amount).subspan(from, 100), {}, {}});
+        d.columns = k.columns;
+        ASSERT_TRUE(by_key.add_events(k).ok());
+        ASSERT_TRUE(by_id.add_events(d).ok());
+      }
+      EXPECT_EQ(by_key.results()->csv(), by_id.results()->csv());
+      auto a = by_key.stats(), b = by_id.stats();
+      EXPECT_EQ(a.users, b.users);
+      EXPECT_EQ(a.used, b.used);
+      EXPECT_EQ(a.other_partition, b.other_partition);
+      if (parts == 2) EXPECT_GT(a.other_partition, 0u);
+      EXPECT_EQ(a.events, 300u);
+    }
+  }
+}
+
 TEST_P(Api, FilesGiveWhatScorecRunGives) {
   const std::string dir = SCOREC_SOURCE_DIR "/examples/campaign/";
   auto rules = scorec::compile_file(dir + "campaign.score");

@@ -1,6 +1,7 @@
 /* The C ABI (scorec/scorec.h) end to end, from C: compile errors, the campaign example
  * scored exactly as `scorec run` scores it, events added one at a time and in a batch,
- * a state round trip, and the error codes of bad input and NULL handles.
+ * integer user keys, a state round trip, and the error codes of bad input and NULL
+ * handles.
  *
  * usage: capi_test RULES EVENTS EXPECTED_CSV TMP_DIR */
 #include <math.h>
@@ -260,17 +261,17 @@ static void test_add_events(scorec_scorer* scorer) {
   const double seconds[] = {240, NAN, 0, 0};
   const char* pages[] = {"/a", NULL, "/c", "/d"};
   scorec_column columns[] = {{"seconds", seconds, NULL, NULL}, {"page", NULL, pages, NULL}};
-  scorec_event_columns batch = {4, users, types, ts, columns, 2};
+  scorec_event_columns batch = {4, users, types, ts, columns, 2, NULL};
   REQUIRE_OK(scorec_scorer_add_events(scorer, &batch));
   CHECK(near(raw_of(scorer, "capi-1", "engagement"), 17.5));
   CHECK(near(raw_of(scorer, "capi-1", "web"), 4.5));
 
   scorec_column undeclared[] = {{"nope", seconds, NULL, NULL}};
-  scorec_event_columns bad = {4, users, types, ts, undeclared, 1};
+  scorec_event_columns bad = {4, users, types, ts, undeclared, 1, NULL};
   CHECK(scorec_scorer_add_events(scorer, &bad) == SCOREC_ERROR_INPUT);
   CHECK(contains(scorec_last_error(), "nope"));
   scorec_column both[] = {{"page", seconds, pages, NULL}};
-  scorec_event_columns ambiguous = {4, users, types, ts, both, 1};
+  scorec_event_columns ambiguous = {4, users, types, ts, both, 1, NULL};
   CHECK(scorec_scorer_add_events(scorer, &ambiguous) == SCOREC_ERROR_INPUT);
 
   REQUIRE_OK(scorec_scorer_stats(scorer, &stats));
@@ -297,6 +298,54 @@ static void test_add_events(scorec_scorer* scorer) {
   CHECK(near(raw_of(scorer, "capi-1", "email"), 3 * pow(2, -1.0 / 30) + 5));
 }
 
+/* Integer user keys: key k is the user "k". Hand-computed (events at the as-of time, no
+ * decay yet): user 900 clicks (+5) and opens (+3), 901 clicks; then an event by the id
+ * "900" reaches the same user. The same events by ids give the same table. */
+static void test_user_keys(const scorec_rules* rules) {
+  scorec_scorer_options keyed = {SCOREC_ENGINE_NATIVE, 0, 0, 1000};
+  scorec_scorer *by_key = NULL, *by_id = NULL, *no_keys = NULL;
+  REQUIRE_OK(scorec_scorer_create(rules, AS_OF, &keyed, &by_key));
+  REQUIRE_OK(scorec_scorer_create(rules, AS_OF, NULL, &by_id));
+  REQUIRE_OK(scorec_scorer_create(rules, AS_OF, NULL, &no_keys));
+  const uint32_t keys[] = {900, 900, 901};
+  const char* ids[] = {"900", "900", "901"};
+  const char* types[] = {"email_click", "email_open", "email_click"};
+  const double ts[] = {AS_OF, AS_OF, AS_OF};
+  scorec_event_columns batch = {3, NULL, types, ts, NULL, 0, keys};
+  REQUIRE_OK(scorec_scorer_add_events(by_key, &batch));
+  scorec_event_columns same = {3, ids, types, ts, NULL, 0, NULL};
+  REQUIRE_OK(scorec_scorer_add_events(by_id, &same));
+  CHECK(near(raw_of(by_key, "900", "engagement"), 8));
+  CHECK(near(raw_of(by_key, "901", "engagement"), 5));
+  char *a = csv_of(by_key), *b = csv_of(by_id);
+  CHECK(strcmp(a, b) == 0);
+  scorec_free_string(a);
+  scorec_free_string(b);
+  REQUIRE_OK(scorec_scorer_add_event(by_key, "900", "email_click", AS_OF, NULL, 0));
+  CHECK(near(raw_of(by_key, "900", "engagement"), 13));
+
+  /* Refused, and nothing added: a key at the limit, both ids and keys, keys on a scorer
+   * created without a limit. */
+  scorec_stats stats;
+  REQUIRE_OK(scorec_scorer_stats(by_key, &stats));
+  const uint64_t events = stats.events;
+  const uint32_t too_big[] = {1, 1000, 2};
+  scorec_event_columns out_of_range = {3, NULL, types, ts, NULL, 0, too_big};
+  CHECK(scorec_scorer_add_events(by_key, &out_of_range) == SCOREC_ERROR_INPUT);
+  CHECK(contains(scorec_last_error(), "user key 1000 is not below the scorer's user_key_limit 1000"));
+  scorec_event_columns both = {3, ids, types, ts, NULL, 0, keys};
+  CHECK(scorec_scorer_add_events(by_key, &both) == SCOREC_ERROR_INPUT);
+  CHECK(contains(scorec_last_error(), "both"));
+  REQUIRE_OK(scorec_scorer_stats(by_key, &stats));
+  CHECK(stats.events == events);
+  CHECK(stats.users == 2);
+  CHECK(scorec_scorer_add_events(no_keys, &batch) == SCOREC_ERROR_INPUT);
+  CHECK(contains(scorec_last_error(), "user_key_limit"));
+  scorec_scorer_free(by_key);
+  scorec_scorer_free(by_id);
+  scorec_scorer_free(no_keys);
+}
+
 static void test_state(const scorec_rules* rules, scorec_scorer* scorer, const char* tmp_dir) {
   char path[4096], junk[4096];
   snprintf(path, sizeof path, "%s/capi_state.bin", tmp_dir);
@@ -311,7 +360,7 @@ static void test_state(const scorec_rules* rules, scorec_scorer* scorer, const c
   scorec_scorer_free(loaded);
 
   /* The interpreter reads the same state and agrees. */
-  scorec_scorer_options interp = {SCOREC_ENGINE_INTERPRETER, 0, 0};
+  scorec_scorer_options interp = {SCOREC_ENGINE_INTERPRETER, 0, 0, 0};
   REQUIRE_OK(scorec_scorer_load_state(rules, path, &interp, &loaded));
   after = csv_of(loaded);
   CHECK(strcmp(before, after) == 0);
@@ -327,9 +376,9 @@ static void test_state(const scorec_rules* rules, scorec_scorer* scorer, const c
   }
   CHECK(scorec_scorer_load_state(rules, junk, NULL, &loaded) == SCOREC_ERROR_STATE);
   CHECK(scorec_scorer_load_state(rules, "/no/such/state.bin", NULL, &loaded) == SCOREC_ERROR_IO);
-  scorec_scorer_options wrong = {SCOREC_ENGINE_NATIVE, 3, 2};
+  scorec_scorer_options wrong = {SCOREC_ENGINE_NATIVE, 3, 2, 0};
   CHECK(scorec_scorer_load_state(rules, path, &wrong, &loaded) == SCOREC_ERROR_INPUT);
-  scorec_scorer_options other = {SCOREC_ENGINE_NATIVE, 1, 2};
+  scorec_scorer_options other = {SCOREC_ENGINE_NATIVE, 1, 2, 0};
   CHECK(scorec_scorer_load_state(rules, path, &other, &loaded) == SCOREC_ERROR_STATE);
   CHECK(loaded == NULL);
   CHECK(scorec_scorer_save_state(scorer, "/no/such/dir/state.bin") == SCOREC_ERROR_IO);
@@ -366,7 +415,7 @@ int main(int argc, char** argv) {
   test_user_result(scorer);
 
   /* The interpreter scores the same. */
-  scorec_scorer_options interp = {SCOREC_ENGINE_INTERPRETER, 0, 0};
+  scorec_scorer_options interp = {SCOREC_ENGINE_INTERPRETER, 0, 0, 0};
   scorec_scorer* reference = NULL;
   REQUIRE_OK(scorec_scorer_create(rules, AS_OF, &interp, &reference));
   REQUIRE_OK(scorec_scorer_read_events(reference, events, NULL));
@@ -380,7 +429,7 @@ int main(int argc, char** argv) {
   REQUIRE_OK(scorec_partition_of("u101", 2, &p));
   CHECK(p < 2);
   CHECK(scorec_partition_of("u101", 0, &p) == SCOREC_ERROR_INPUT);
-  scorec_scorer_options bad_partition = {SCOREC_ENGINE_NATIVE, 2, 2};
+  scorec_scorer_options bad_partition = {SCOREC_ENGINE_NATIVE, 2, 2, 0};
   scorec_scorer* none = NULL;
   CHECK(scorec_scorer_create(rules, AS_OF, &bad_partition, &none) == SCOREC_ERROR_INPUT);
   CHECK(none == NULL);
@@ -389,6 +438,7 @@ int main(int argc, char** argv) {
   CHECK(none == NULL);
 
   test_add_events(scorer);
+  test_user_keys(rules);
   test_state(rules, scorer, tmp_dir);
 
   /* The scorer keeps what it needs of the rules: free the rules first. */

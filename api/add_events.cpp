@@ -68,7 +68,7 @@ void resolve_ids(ScorerImpl& s, std::span<const std::string_view> ids, uint32_t*
 // The same for integer keys, every key already checked against the limit.
 void resolve_keys(ScorerImpl& s, std::span<const uint32_t> keys, uint32_t max_key, uint32_t* out) {
   uint32_t* table = s.keys.table(max_key);
-  constexpr size_t kAhead = 16;  // the table misses the cache at a million keys
+  constexpr size_t kAhead = 64;  // the table misses the cache at a million keys
   for (size_t r = 0; r < keys.size(); ++r) {
     if (r + kAhead < keys.size()) __builtin_prefetch(&table[keys[r + kAhead]]);
     uint32_t k = keys[r];
@@ -111,9 +111,15 @@ Status Scorer::add_events(const EventColumns& in) {
       if ((target[c][e] = schema.events[e].find_prop(col.name))) declared = true;
     if (!declared) return Error{fmt::format("no event type of the rules declares a property '{}'", col.name)};
   }
+  // One pass over the times (and keys), branch-free, before anything is added.
+  int times_ok = 1;
   for (size_t r = 0; r < n; ++r)
-    if (!time_in_range(in.ts[r])) [[unlikely]]
-      return Error{fmt::format("batch row {}: {}", r, detail::check_time(in.ts[r], "the timestamp").error().message)};
+    times_ok &= static_cast<int>(in.ts[r] >= kMinTime) & static_cast<int>(in.ts[r] < kEndTime);
+  if (!times_ok) {
+    size_t r = static_cast<size_t>(std::find_if(in.ts.begin(), in.ts.end(), [](double t) { return !time_in_range(t); }) -
+                                   in.ts.begin());
+    return Error{fmt::format("batch row {}: {}", r, detail::check_time(in.ts[r], "the timestamp").error().message)};
+  }
   uint32_t max_key = 0;
   if (by_key) {
     if (s.keys.limit() == 0)
@@ -129,15 +135,18 @@ Status Scorer::add_events(const EventColumns& in) {
     }
   }
 
-  // Users first, in row order (so new users are numbered as add_event numbers them),
-  // also for rows of unknown types: they make their user part of the population.
-  auto& users = s.scratch_users;
-  users.resize(n);
-  if (by_key) resolve_keys(s, in.user_keys, max_key, users.data());
-  else resolve_ids(s, in.users, users.data());
-
   auto& b = s.batch;
-  b.reset(schema.num_columns);
+  b.columns.resize(static_cast<size_t>(schema.num_columns));
+  TypeCache types(schema);
+  const size_t columns = in.columns.size();
+  const uint64_t first = s.events;
+  constexpr size_t kChunk = 4096;  // rows whose users and text stay in the first-level caches
+  auto& users = s.scratch_users;
+  users.resize(kChunk);
+  double latest = runtime::kNoEventTime;
+  size_t m = 0;  // rows in b
+  // The engine's batch is a scratch: in the steady state resizing it to the same size
+  // writes nothing. Property columns start null.
   b.user.resize(n);
   b.type.resize(n);
   b.ts.resize(n);
@@ -146,39 +155,42 @@ Status Scorer::add_events(const EventColumns& in) {
     c.values.assign(n, 0.0);
     c.valid.assign(n, 0);
   }
-  TypeCache types(schema);
-  const uint64_t first = s.events;
-  double latest = runtime::kNoEventTime;
-  size_t m = 0;  // rows kept
-  for (size_t r = 0; r < n; ++r) {
-    uint32_t u = users[r];
-    if (u == UserKeys::kOtherPartition) continue;
-    int t = types.type(in.types[r]);
-    if (t < 0) {
-      ++s.unknown;
-      continue;
-    }
-    b.user[m] = u;
-    b.type[m] = static_cast<uint16_t>(t);
-    b.ts[m] = in.ts[r];
-    b.line[m] = first + r + 1;
-    latest = std::max(latest, in.ts[r]);
-    for (size_t c = 0; c < in.columns.size(); ++c) {
-      const ir::PropDecl* prop = target[c][static_cast<size_t>(t)];
-      const auto& src = in.columns[c];
-      if (!prop || (!src.valid.empty() && !src.valid[r])) continue;
-      double v;
-      s.conv.at("", first + r + 1, src.name);
-      bool ok = src.texts.size() == n ? s.conv.from_json_string(src.texts[r], prop->type, v)
-                                      : !std::isnan(src.numbers[r]) && s.convert_number(src.numbers[r], prop->type, v);
-      if (ok) {
-        b.columns[static_cast<size_t>(prop->column)].values[m] = v;
-        b.columns[static_cast<size_t>(prop->column)].valid[m] = 1;
+  for (size_t from = 0; from < n; from += kChunk) {
+    const size_t len = std::min(kChunk, n - from);
+    // The chunk's users first, in row order (so new users are numbered as add_event
+    // numbers them; rows of unknown types count too: they make their user part of the
+    // population), then its rows.
+    if (by_key) resolve_keys(s, in.user_keys.subspan(from, len), max_key, users.data());
+    else resolve_ids(s, in.users.subspan(from, len), users.data());
+    for (size_t r = from; r < from + len; ++r) {
+      uint32_t u = users[r - from];
+      if (u == UserKeys::kOtherPartition) continue;
+      int t = types.type(in.types[r]);
+      if (t < 0) {
+        ++s.unknown;
+        continue;
       }
+      b.user[m] = u;
+      b.type[m] = static_cast<uint16_t>(t);
+      b.ts[m] = in.ts[r];
+      b.line[m] = first + r + 1;
+      latest = std::max(latest, in.ts[r]);
+      for (size_t c = 0; c < columns; ++c) {
+        const ir::PropDecl* prop = target[c][static_cast<size_t>(t)];
+        const auto& src = in.columns[c];
+        if (!prop || (!src.valid.empty() && !src.valid[r])) continue;
+        double v;
+        s.conv.at("", first + r + 1, src.name);
+        bool ok = src.texts.size() == n ? s.conv.from_json_string(src.texts[r], prop->type, v)
+                                        : !std::isnan(src.numbers[r]) && s.convert_number(src.numbers[r], prop->type, v);
+        if (ok) {
+          b.columns[static_cast<size_t>(prop->column)].values[m] = v;
+          b.columns[static_cast<size_t>(prop->column)].valid[m] = 1;
+        }
+      }
+      ++m;
     }
-    ++m;
   }
-  s.events += n;
   b.user.resize(m);
   b.type.resize(m);
   b.ts.resize(m);
@@ -187,9 +199,12 @@ Status Scorer::add_events(const EventColumns& in) {
     c.values.resize(m);
     c.valid.resize(m);
   }
-  if (m > 0) s.session.note_latest(latest);
+  // Applied whole, in time order (the session sorts a batch that is not; a batch that
+  // is costs one pass to see it).
   s.session.count_late(b);
   s.session.add(b);
+  s.events += n;
+  if (latest != runtime::kNoEventTime) s.session.note_latest(latest);
   s.changed();
   return Ok{};
 }

@@ -35,8 +35,7 @@ struct ScorerImpl {
   runtime::Session session;
   runtime::EventBatch batch;  // scratch
   UserKeys keys;
-  std::vector<uint32_t> scratch_users;  // add_events: each row's user index
-  std::vector<int> scratch_types;       // add_events: each row's event type (-1: unknown)
+  std::vector<uint32_t> scratch_users;  // add_events: a chunk's user indices
   uint64_t events = 0, unknown = 0;
   // Percentile scores rank every user: cached until the state changes.
   std::optional<runtime::Population> population;

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "support/big_alloc.h"
+
 namespace scorec::detail {
 
 class UserKeys {
@@ -34,7 +36,7 @@ class UserKeys {
 
  private:
   uint32_t limit_;
-  std::vector<uint32_t> index_;  // key -> user index, kUnseen or kOtherPartition
+  std::vector<uint32_t, BigAlloc<uint32_t>> index_;  // key -> user index, kUnseen or kOtherPartition
 };
 
 }  // namespace scorec::detail

@@ -13,6 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include "support/big_alloc.h"
+
 namespace scorec::runtime {
 
 // Interned strings live in large arena blocks (a few allocations for millions of
@@ -21,7 +23,7 @@ namespace scorec::runtime {
 // its slot, so looking it up touches one cache line; a longer one has its length, a
 // hash tag and where its text is, two lines. At a million users each lookup misses the
 // cache, and find_many looks up a batch in stages, prefetching, so that the misses of
-// many strings overlap (issue 12: ids of W1 batches at >= 30 M events/s). The hash is
+// many strings overlap; the table is on huge pages (support/big_alloc.h). The hash is
 // used nowhere else (nothing stores it) and may change between versions.
 class StringPool {
  public:
@@ -236,7 +238,7 @@ class StringPool {
   struct alignas(64) Line {
     Slot slots[4];
   };
-  std::vector<Line> lines_;  // the index; empty until the first string
+  std::vector<Line, BigAlloc<Line>> lines_;  // the index; empty until the first string
   size_t mask_ = 0;
 };
 

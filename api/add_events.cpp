@@ -1,12 +1,13 @@
-// Scorer::add_events: the columnar batch, the fast way in (issue 12: W1 batches at
-// >= 30 M events/s with ids, >= 60 M/s with integer keys, on one core).
+// Scorer::add_events: the columnar batch, the fast way in (issue 12; W1 figures in
+// docs/embedding.md).
 //
 // The work per row is kept to what a row needs: the batch is checked first (nothing
 // is added when any row is refused), each event type name is resolved once per
-// distinct name, each user once per run of equal ids (or, for integer keys, by one
-// array read), and the engine's batch is a scratch reused from call to call. The
-// semantics are those of add_event per row: every row is counted, users are numbered
-// in row order, rows apply in time order (ties in row order).
+// distinct name, the user ids of a chunk of rows are looked up together (their cache
+// misses overlap; integer keys are one array read each), and the engine's batch is a
+// scratch reused from call to call. The semantics are those of add_event per row:
+// every row is counted, users are numbered in row order, rows apply in time order
+// (ties in row order).
 #include <cstring>
 
 #include "api/scorer_impl.h"

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <deque>
 #include <memory>
+#include <random>
 #include <span>
 #include <string>
 #include <string_view>
@@ -24,7 +25,7 @@ namespace scorec::runtime {
 // hash tag and where its text is, two lines. At a million users each lookup misses the
 // cache, and find_many looks up a batch in stages, prefetching, so that the misses of
 // many strings overlap; the table is on huge pages (support/big_alloc.h). The hash is
-// used nowhere else (nothing stores it) and may change between versions.
+// seeded per process and used nowhere else (nothing stores it).
 class StringPool {
  public:
   static constexpr uint32_t kNone = UINT32_MAX;  // find_many: not interned
@@ -143,10 +144,22 @@ class StringPool {
     std::memcpy(&v, p, 4);
     return v;
   }
+  // A seed drawn once per process: ids come from outside, and a fixed hash would let
+  // whoever chooses them pick ids that all land in one probe sequence.
+  static uint64_t seed() {
+    static const uint64_t value = [] {
+      std::random_device rd;
+      return (static_cast<uint64_t>(rd()) << 32 ^ rd()) | 1;
+    }();
+    return value;
+  }
   // A key: for a short string its image (the size and the bytes, read as at most two
   // overlapping words), hashed; for a long one the hash of its text.
   static Key key_of(std::string_view s) {
-    constexpr uint64_t k0 = 0xa0761d6478bd642full, k1 = 0xe7037ed1a0b428dbull, k2 = 0x8ebc6af09c88c6e3ull;
+    constexpr uint64_t k1 = 0xe7037ed1a0b428dbull, k2 = 0x8ebc6af09c88c6e3ull;
+    // Data is mixed with the seed on both sides of each multiply, so that no text a
+    // caller can choose without knowing the seed zeroes a product.
+    const uint64_t k0 = seed(), s1 = k0 ^ k1, s2 = k0 ^ k2;
     const char* p = s.data();
     const size_t n = s.size();
     Key k;
@@ -163,15 +176,15 @@ class StringPool {
       }
       k.lo = head << 32 | kNone;
       k.hi = text;
-      k.hash = mix(mix(text ^ k1, head ^ k0) ^ k2, k1);
+      k.hash = mix(mix(text ^ s1, head ^ s2) ^ k2, k1);
       return k;
     }
-    uint64_t seed = k0 ^ n;
+    uint64_t acc = k0 ^ n;
     const char* q = p;
     size_t left = n;
-    for (; left > 16; left -= 16, q += 16) seed = mix(load64(q) ^ k1, load64(q + 8) ^ seed);
+    for (; left > 16; left -= 16, q += 16) acc = mix(load64(q) ^ s1, load64(q + 8) ^ acc ^ s2);
     const uint64_t a = load64(n >= 16 ? p + n - 16 : p), b = load64(p + n - 8);
-    k.hash = mix(mix(a ^ k1, b ^ seed) ^ k2, n ^ k1);
+    k.hash = mix(mix(a ^ s1, b ^ acc ^ s2) ^ k2, n ^ k1);
     const uint64_t size = std::min<uint64_t>(n, kBigSize);
     k.lo = (kLong | size << 8 | (k.hash >> 56) << 24) << 32 | kNone;
     return k;

@@ -13,6 +13,7 @@ namespace scorec::runtime {
 class UserIndex {
  public:
   uint32_t intern(std::string_view id) { return ids_.intern(id); }
+  uint32_t intern_hashed(std::string_view id, uint64_t hash) { return ids_.intern_hashed(id, hash); }
   int64_t find(std::string_view id) const { return ids_.find(id); }
   std::string_view id(uint32_t ix) const { return ids_.get(ix); }
   size_t size() const { return ids_.size(); }

@@ -13,26 +13,34 @@
 
 #include <boost/unordered/unordered_flat_map.hpp>
 
+#include "support/hash.h"
+
 namespace scorec::runtime {
 
 // Interned strings live in large arena blocks (a few allocations for millions of
 // ids, and nothing to free one by one at exit); the index is an open-addressing table
-// (boost::unordered_flat_map): at a million users every lookup misses the cache, and a
-// node-based map misses it several times per lookup.
+// (boost::unordered_flat_map) keyed by the string with its XXH3 hash: at a million
+// users every lookup misses the cache, a node-based map misses it several times per
+// lookup, and comparing hashes first leaves the string itself unread on a mismatch.
+// Threads that read ids hash them as they read (intern_hashed).
 class StringPool {
  public:
-  uint32_t intern(std::string_view s) {
-    auto it = index_.find(s);
+  static uint64_t hash(std::string_view s) { return xxh3_64(s.data(), s.size()); }
+
+  uint32_t intern(std::string_view s) { return intern_hashed(s, hash(s)); }
+  // `h` must be hash(s).
+  uint32_t intern_hashed(std::string_view s, uint64_t h) {
+    auto it = index_.find(Key{s, h});
     if (it != index_.end()) return it->second;
     uint32_t id = static_cast<uint32_t>(views_.size());
     std::string_view kept = keep(s);
     views_.push_back(kept);
-    index_.emplace(kept, id);
+    index_.emplace(Key{kept, h}, id);
     return id;
   }
   // The id of `s` if it was interned; no insertion.
   int64_t find(std::string_view s) const {
-    auto it = index_.find(s);
+    auto it = index_.find(Key{s, hash(s)});
     return it == index_.end() ? -1 : static_cast<int64_t>(it->second);
   }
   std::string_view get(uint32_t id) const { return views_[id]; }
@@ -54,6 +62,15 @@ class StringPool {
   StringPool& operator=(StringPool&&) noexcept = default;
 
  private:
+  struct Key {
+    std::string_view s;
+    uint64_t h;
+    bool operator==(const Key& o) const { return h == o.h && s == o.s; }
+  };
+  struct KeyHash {
+    using is_avalanching = void;  // XXH3 is: the table uses it as is
+    size_t operator()(const Key& k) const noexcept { return k.h; }
+  };
   static constexpr size_t kBlock = 1 << 20;
   std::string_view keep(std::string_view s) {
     if (s.size() > kBlock / 4) {  // a long string gets a block of its own
@@ -74,7 +91,7 @@ class StringPool {
   std::vector<std::unique_ptr<char[]>> blocks_, big_;
   size_t used_ = 0;
   std::vector<std::string_view> views_;  // id -> the string in the arena
-  boost::unordered_flat_map<std::string_view, uint32_t> index_;
+  boost::unordered_flat_map<Key, uint32_t, KeyHash> index_;
 };
 
 class ListPool {

@@ -15,6 +15,7 @@ packages=(
   libcli11-dev                           # command line
   zlib1g-dev                             # gzip-compressed event files
   libboost1.81-dev                       # boost::unordered_flat_map (user ids, strings)
+  libfast-float-dev                      # number parsing (support/text.cpp)
   clang-19 libclang-rt-19-dev            # libFuzzer targets (tools/fuzz.sh): compiler + fuzzer/sanitizer runtimes
   gzip python3
 )

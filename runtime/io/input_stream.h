@@ -64,6 +64,11 @@ class ChunkBuffer {
 
   const std::string& name() const { return in_->name(); }
 
+  // The line number of the first byte (1: the start of a file, where a byte order mark
+  // is dropped). A block of a larger file, read on its own, starts further on.
+  uint64_t first_line() const { return first_line_; }
+  void set_first_line(uint64_t line) { first_line_ = line; }
+
  private:
   std::unique_ptr<InputStream> in_;
   std::vector<char> buf_;
@@ -71,6 +76,7 @@ class ChunkBuffer {
   size_t begin_ = 0, end_ = 0;
   bool eof_ = false;
   bool input_failed_ = false;
+  uint64_t first_line_ = 1;
 };
 
 }  // namespace scorec::runtime

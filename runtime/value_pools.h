@@ -3,6 +3,7 @@
 // needs the pools for the few functions that look inside a string.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <deque>
@@ -30,17 +31,17 @@ class StringPool {
   uint32_t intern(std::string_view s) { return intern_hashed(s, hash(s)); }
   // `h` must be hash(s).
   uint32_t intern_hashed(std::string_view s, uint64_t h) {
-    auto it = index_.find(Key{s, h});
+    auto it = index_.find(Key(s, h));
     if (it != index_.end()) return it->second;
     uint32_t id = static_cast<uint32_t>(views_.size());
     std::string_view kept = keep(s);
     views_.push_back(kept);
-    index_.emplace(Key{kept, h}, id);
+    index_.emplace(Key(kept, h), id);
     return id;
   }
   // The id of `s` if it was interned; no insertion.
   int64_t find(std::string_view s) const {
-    auto it = index_.find(Key{s, hash(s)});
+    auto it = index_.find(Key(s, hash(s)));
     return it == index_.end() ? -1 : static_cast<int64_t>(it->second);
   }
   std::string_view get(uint32_t id) const { return views_[id]; }
@@ -62,10 +63,22 @@ class StringPool {
   StringPool& operator=(StringPool&&) noexcept = default;
 
  private:
+  // The first bytes of the string are kept in the key itself, so most ids (up to 12
+  // bytes) compare without reading the arena: on a hit that read is a cache miss.
   struct Key {
-    std::string_view s;
+    static constexpr size_t kHead = 12;
     uint64_t h;
-    bool operator==(const Key& o) const { return h == o.h && s == o.s; }
+    const char* data;
+    uint32_t size;
+    char head[kHead];
+    Key(std::string_view s, uint64_t hash) : h(hash), data(s.data()), size(static_cast<uint32_t>(s.size())) {
+      std::memset(head, 0, kHead);
+      std::memcpy(head, s.data(), std::min(s.size(), kHead));
+    }
+    bool operator==(const Key& o) const {
+      return h == o.h && size == o.size && std::memcmp(head, o.head, kHead) == 0 &&
+             (size <= kHead || std::memcmp(data + kHead, o.data + kHead, size - kHead) == 0);
+    }
   };
   struct KeyHash {
     using is_avalanching = void;  // XXH3 is: the table uses it as is

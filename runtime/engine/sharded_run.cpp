@@ -148,7 +148,7 @@ void add_engine_stats(EngineStats& into, const EngineStats& s) {
 
 }  // namespace
 
-bool can_shard(const RunOptions& o) { return o.threads > 1 && !o.stream && !o.state_in && !o.state_out; }
+bool can_shard(const RunOptions& o) { return o.threads >= 1 && !o.stream && !o.state_in && !o.state_out; }
 
 Expected<RunOutput> run_sharded(const ir::Program& program, const RunOptions& o, const Engine& engine) {
   const unsigned threads = o.threads;

@@ -6,8 +6,9 @@
 // the order of first appearance, and percentile scales rank every user among all
 // shards' users: the output is byte for byte that of one thread.
 //
-// Used for runs with the events in memory and no saved state (RunOptions::threads > 1,
-// no --stream, --state-in or --state-out); run_rules decides.
+// Used for runs with the events in memory and no saved state (RunOptions::threads >= 1,
+// no --stream, --state-in or --state-out); run_rules decides. With one thread it is
+// still the faster path: ids are hashed once, and interned once per run of one id.
 #pragma once
 
 #include "runtime/engine/driver.h"

@@ -3,6 +3,7 @@
 // read the file, score every user, write CSV. Benchmark only.
 //
 //   node bench/duckdb/w1.mjs --input FILE --output OUT.csv [--threads N] [--format csv|ndjson] [--explain]
+//   node bench/duckdb/w1.mjs --version      DuckDB's version
 //
 // Same semantics as scorec (docs/semantics.md): as_of = the latest event time in
 // the file; each event contributes weight * 2^(-(as_of - ts) / 30d); one row per
@@ -77,6 +78,11 @@ function scoreSql(format, input) {
 }
 
 async function main() {
+  if (process.argv[2] === '--version') {
+    const conn = await (await DuckDBInstance.create(':memory:')).connect();
+    console.log((await conn.runAndReadAll('SELECT version()')).getRows()[0][0]);
+    return;
+  }
   const args = parseArgs(process.argv.slice(2));
   const instance = await DuckDBInstance.create(':memory:', { threads: String(args.threads) });
   const conn = await instance.connect();

@@ -97,19 +97,22 @@ gz_file() {
   echo "$path.gz"
 }
 
-# timed OUTVAR CMD... : runs CMD W1_REPS times; OUTVAR gets "wall_s rss_kb load"
-# of the fastest run. A failing command stops the script with its stderr.
+# timed OUTVAR CMD... : runs CMD W1_REPS times; OUTVAR gets "wall_s rss_kb load
+# cpu_s" of the fastest run (cpu = user + system: on a loaded machine it moves
+# less than wall time). A failing command stops the script with its stderr.
 timed() {
   local __var="$1"; shift
   local best="" tf ef i l
   tf="$(mktemp)"; ef="$(mktemp)"
   for ((i = 0; i < W1_REPS; i++)); do
     l="$(load)"
-    if ! /usr/bin/time -f '%e %M' -o "$tf" "$@" >/dev/null 2>"$ef"; then
+    if ! /usr/bin/time -f '%e %M %U %S' -o "$tf" "$@" >/dev/null 2>"$ef"; then
       cat "$ef" >&2; rm -f "$tf" "$ef"; die "failed: $*"
     fi
-    read -r w m <"$tf"
-    if [ -z "$best" ] || awk -v a="$w" -v b="${best%% *}" 'BEGIN{exit !(a < b)}'; then best="$w $m $l"; fi
+    read -r w m cu cs <"$tf"
+    if [ -z "$best" ] || awk -v a="$w" -v b="${best%% *}" 'BEGIN{exit !(a < b)}'; then
+      best="$w $m $l $(awk -v u="$cu" -v s="$cs" 'BEGIN{printf "%.2f", u + s}')"
+    fi
   done
   rm -f "$tf" "$ef"
   printf -v "$__var" '%s' "$best"
@@ -150,8 +153,8 @@ run_table() {
        "DuckDB $(node "$duck" --version 2>/dev/null || echo '?')" \
        "via node $(node --version); events $W1_EVENTS (NDJSON: the first $W1_NDJSON_EVENTS), users $W1_USERS, seed $W1_SEED, best of $W1_REPS."
   echo
-  echo "| input | run | threads | wall s | MB/s | peak RSS MB | load | × DuckDB same threads | × DuckDB best |"
-  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| input | run | threads | wall s | MB/s | CPU s | peak RSS MB | load | × DuckDB same threads | × DuckDB best |"
+  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
   local checks=() sizes_note=""
   for in in "${inputs[@]}"; do
     local base mb t r
@@ -165,10 +168,10 @@ run_table() {
     for t in $W1_THREADS; do
       local out="$W1_DIR/out/$base.duckdb.t$t.csv"
       timed r node "$duck" --input "$in" --output "$out" --threads "$t"
-      read -r w m l <<<"$r"
+      read -r w m l c <<<"$r"
       dwall[$t]="$w"
       if [ -z "$dbest" ] || awk -v a="$w" -v b="$dbest" 'BEGIN{exit !(a < b)}'; then dbest="$w"; fi
-      rows+=("duckdb|$t|$w|$m|$l")
+      rows+=("duckdb|$t|$w|$m|$l|$c|")
     done
     local sthreads="$W1_THREADS"
     [ "$scorec_threads" = yes ] || sthreads="1"
@@ -176,29 +179,29 @@ run_table() {
       local out="$W1_DIR/out/$base.scorec.t$t.csv" cmd=()
       mapfile -d '' cmd < <(scorec_cmd "$in" "$out" "$t")
       timed r "${cmd[@]}"
-      read -r w m l <<<"$r"
+      read -r w m l c <<<"$r"
       local label="$t"
       [ "$scorec_threads" = yes ] || label="(default)"
-      rows+=("scorec|$label|$w|$m|$l|$t")
+      rows+=("scorec|$label|$w|$m|$l|$c|$t")
       checks+=("$base: scorec threads $label vs DuckDB threads $t: $(python3 "$here/w1_compare.py" "$out" "$W1_DIR/out/$base.duckdb.t$t.csv" || true)")
     done
     local row
     for row in "${rows[@]}"; do
-      IFS='|' read -r who label w m l t <<<"$row"
+      IFS='|' read -r who label w m l c t <<<"$row"
       t="${t:-$label}"
       local same="" best=""
       if [ "$who" = scorec ]; then
         [ -n "${dwall[$t]:-}" ] && same="$(awk -v a="$w" -v b="${dwall[$t]}" 'BEGIN{printf "%.2f", a / b}')"
         best="$(awk -v a="$w" -v b="$dbest" 'BEGIN{printf "%.2f", a / b}')"
       fi
-      awk -v inp="$base" -v who="$who" -v th="$label" -v w="$w" -v mb="$mb" -v m="$m" -v l="$l" -v same="$same" -v best="$best" \
-        'BEGIN{printf "| %s | %s | %s | %.2f | %.0f | %.0f | %s | %s | %s |\n", inp, who, th, w, (w > 0 ? mb / w : 0), m / 1024, l, same, best}'
+      awk -v inp="$base" -v who="$who" -v th="$label" -v w="$w" -v mb="$mb" -v c="$c" -v m="$m" -v l="$l" -v same="$same" -v best="$best" \
+        'BEGIN{printf "| %s | %s | %s | %.2f | %.0f | %s | %.0f | %s | %s | %s |\n", inp, who, th, w, (w > 0 ? mb / w : 0), c, m / 1024, l, same, best}'
     done
     unset dwall
   done
   echo
   echo "MB/s of uncompressed input (${sizes_note%; })." \
-       "wall and peak RSS by /usr/bin/time (DuckDB's include node); × DuckDB = scorec wall / DuckDB wall (above 1: scorec slower)." \
+       "wall, CPU (user + system) and peak RSS by /usr/bin/time (DuckDB's include node); × DuckDB = scorec wall / DuckDB wall (above 1: scorec slower)." \
        "Load: 1-minute load average before the run."
   echo
   echo "Results agree? (per user; scorec writes 6 decimals, so |diff| up to 5e-7 is rounding)"
@@ -212,11 +215,12 @@ run_table() {
 run_scaling() {
   mkdir -p "$W1_RESULTS"
   local csvout="$W1_RESULTS/w1_scaling.csv" t_max="${W1_THREADS##* }" n u f r w m l
-  echo "sweep,events,users,run,threads,file_mb,wall_s,ns_per_event,peak_rss_mb,load" >"$csvout"
+  echo "sweep,events,users,run,threads,file_mb,wall_s,ns_per_event,cpu_s,peak_rss_mb,load" >"$csvout"
   row() {  # SWEEP N U RUN THREADS FILE RESULT
-    read -r w m l <<<"$7"
-    awk -v s="$1" -v n="$2" -v u="$3" -v run="$4" -v th="$5" -v fb="$(stat -c %s "$6")" -v w="$w" -v m="$m" -v l="$l" \
-      'BEGIN{printf "%s,%d,%d,%s,%s,%.1f,%.3f,%.1f,%.0f,%s\n", s, n, u, run, th, fb / 1e6, w, w * 1e9 / n, m / 1024, l}' | tee -a "$csvout"
+    local w m l c
+    read -r w m l c <<<"$7"
+    awk -v s="$1" -v n="$2" -v u="$3" -v run="$4" -v th="$5" -v fb="$(stat -c %s "$6")" -v w="$w" -v m="$m" -v l="$l" -v c="$c" \
+      'BEGIN{printf "%s,%d,%d,%s,%s,%.1f,%.3f,%.1f,%s,%.0f,%s\n", s, n, u, run, th, fb / 1e6, w, w * 1e9 / n, c, m / 1024, l}' | tee -a "$csvout"
   }
   scorec_row() {  # SWEEP N U FILE
     local cmd=()

@@ -21,6 +21,7 @@
 #   W1_SCALING_EVENTS="2000000 20000000 100000000"   scaling: events at W1_USERS users
 #   W1_SCALING_USERS="10000 100000 1000000 10000000" scaling: users at W1_EVENTS events
 #   W1_RESULTS=bench/results   scaling: where w1_scaling.csv and .svg go
+#   W1_PLOT_METRIC=wall        scaling: plot wall or cpu (user + system) time
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -52,6 +53,7 @@ W1_INPUTS="${W1_INPUTS:-csv csv.gz ndjson ndjson.gz}"
 W1_SCALING_EVENTS="${W1_SCALING_EVENTS:-2000000 20000000 100000000}"
 W1_SCALING_USERS="${W1_SCALING_USERS:-10000 100000 1000000 10000000}"
 W1_RESULTS="${W1_RESULTS:-$root/bench/results}"
+W1_PLOT_METRIC="${W1_PLOT_METRIC:-wall}"
 rules="$here/rules/w1.score"
 duck="$here/duckdb/w1.mjs"
 
@@ -245,7 +247,7 @@ run_scaling() {
     duck_row users "$W1_EVENTS" "$u" "$f"
   done
   echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
-  python3 "$here/w1_plot.py" "$csvout" "$W1_RESULTS/w1_scaling.svg"
+  python3 "$here/w1_plot.py" --metric "$W1_PLOT_METRIC" "$csvout" "$W1_RESULTS/w1_scaling.svg"
   echo "wrote $csvout and $W1_RESULTS/w1_scaling.svg" >&2
 }
 

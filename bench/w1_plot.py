@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """Draws bench/w1.sh's scaling table as an SVG, by hand (no matplotlib needed).
 
-    w1_plot.py w1_scaling.csv w1_scaling.svg
+    w1_plot.py [--metric wall|cpu] w1_scaling.csv w1_scaling.svg
 
-Left: wall time against events (log-log), one line per run (scorec, duckdb).
+Left: time against events (log-log), one line per run (scorec, duckdb).
 Right: time per event against users (log x), at the sweep's fixed event count.
+--metric cpu plots CPU time (user + system, all threads) instead of wall time:
+on a loaded machine it is the steadier measure of the work done.
 """
 import csv
 import math
@@ -109,8 +111,12 @@ def panel(out, x0, title, xlabel, ylabel, series, xlog, ylog, xfmt, yfmt):
 
 
 def main(argv):
+    metric = "wall"
+    if len(argv) == 5 and argv[1] == "--metric" and argv[2] in ("wall", "cpu"):
+        metric = argv[2]
+        argv = [argv[0]] + argv[3:]
     if len(argv) != 3:
-        print("usage: w1_plot.py w1_scaling.csv w1_scaling.svg", file=sys.stderr)
+        print("usage: w1_plot.py [--metric wall|cpu] w1_scaling.csv w1_scaling.svg", file=sys.stderr)
         return 2
     with open(argv[1], newline="") as f:
         rows = list(csv.DictReader(f))
@@ -119,18 +125,20 @@ def main(argv):
     fixed_events = fixed_users = None
     for r in rows:
         name = f"{r['run']} ({r['threads']} threads)" if r["threads"] != "default" else f"{r['run']} (default threads)"
+        seconds = float(r["wall_s"] if metric == "wall" else r["cpu_s"])
         if r["sweep"] == "events":
-            by_events[name].append((float(r["events"]), float(r["wall_s"])))
+            by_events[name].append((float(r["events"]), seconds))
             fixed_users = r["users"]
         else:
-            by_users[name].append((float(r["users"]), float(r["ns_per_event"])))
+            by_users[name].append((float(r["users"]), seconds * 1e9 / float(r["events"])))
             fixed_events = r["events"]
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H}" font-family="sans-serif" font-size="12">',
            f'<rect width="{W}" height="{H}" fill="white"/>']
-    panel(out, LEFT, f"W1 wall time vs events ({nice_count(float(fixed_users or 0))} users)", "events", "wall s",
+    what = "wall" if metric == "wall" else "CPU"
+    panel(out, LEFT, f"W1 {what} time vs events ({nice_count(float(fixed_users or 0))} users)", "events", f"{what} s",
           by_events, True, True, nice_count, lambda v: f"{v:.3g}")
-    panel(out, LEFT + PW + GAP, f"time per event vs users ({nice_count(float(fixed_events or 0))} events)", "users",
-          "ns per event", by_users, True, False, nice_count, lambda v: f"{v:.0f}")
+    panel(out, LEFT + PW + GAP, f"{what} time per event vs users ({nice_count(float(fixed_events or 0))} events)", "users",
+          f"{what} ns per event", by_users, True, False, nice_count, lambda v: f"{v:.0f}")
     out.append("</svg>")
     with open(argv[2], "w") as f:
         f.write("\n".join(out) + "\n")

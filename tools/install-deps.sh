@@ -18,12 +18,16 @@ packages=(
   libfast-float-dev                      # number parsing (support/text.cpp)
   clang-19 libclang-rt-19-dev            # libFuzzer targets (tools/fuzz.sh): compiler + fuzzer/sanitizer runtimes
   gzip python3
+  time nodejs                            # bench/w1.sh: /usr/bin/time (wall, peak RSS); node runs the DuckDB anchor
 )
 
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
+# bench/w1.sh installs @duckdb/node-api with npm. Some nodejs builds bring npm
+# along; Debian's does not, and its npm package would clash with those.
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi

@@ -13,7 +13,8 @@ packages=(
   libsimdjson-dev                        # NDJSON reader (on-demand API)
   libxxhash-dev                          # state-file checksums (header-only use)
   libcli11-dev                           # command line
-  zlib1g-dev                             # gzip-compressed event files
+  libisal-dev                            # gzip-compressed event files (ISA-L streaming inflate)
+  zlib1g-dev                             # tests and fuzz targets: writing gzip files
   clang-19 libclang-rt-19-dev            # libFuzzer targets (tools/fuzz.sh): compiler + fuzzer/sanitizer runtimes
   gzip python3
 )

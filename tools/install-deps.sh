@@ -11,10 +11,10 @@ packages=(
   libgtest-dev libgmock-dev googletest   # unit and golden tests
   libbenchmark-dev                       # benchmarks
   libsimdjson-dev                        # NDJSON reader (on-demand API)
+  libisal-dev                            # gzip input: ISA-L streaming inflate (zlib1g-dev below: tests write gzip)
   libxxhash-dev                          # state-file checksums (header-only use)
   libcli11-dev                           # command line
-  libisal-dev                            # gzip-compressed event files (ISA-L streaming inflate)
-  zlib1g-dev                             # tests and fuzz targets: writing gzip files
+  zlib1g-dev                             # gzip-compressed event files
   clang-19 libclang-rt-19-dev            # libFuzzer targets (tools/fuzz.sh): compiler + fuzzer/sanitizer runtimes
   gzip python3
 )

@@ -1,5 +1,6 @@
 #include "runtime/io/gzip_stream.h"
 
+#include <fmt/format.h>
 #include <isa-l/crc.h>
 #include <isa-l/igzip_lib.h>
 
@@ -7,8 +8,6 @@
 #include <cstdint>
 #include <optional>
 #include <vector>
-
-#include <fmt/format.h>
 
 namespace scorec::runtime {
 namespace {
@@ -180,7 +179,8 @@ class GzipStream final : public InputStream {
         }
         if (auto err = header_.feed(st.next_in, st.avail_in)) {
           if (header_.not_gzip() && members_ > 0) return trailing_data();
-          return Error{fmt::format("cannot decompress: {} (gzip member at byte offset {})", *err, member_start_), name_};
+          return Error{fmt::format("cannot decompress: {} (gzip member at byte offset {})", *err, member_start_),
+                       name_};
         }
         if (header_.state() == HeaderParser::Step::Done) {
           isal_inflate_reset(&st);
@@ -215,9 +215,9 @@ class GzipStream final : public InputStream {
           if (st.avail_in == 0 && raw_eof_) return truncated();
           // isal_inflate takes every input byte it is given (buffering a partial symbol
           // itself); standing still would loop forever, so it is reported instead.
-          return Error{fmt::format("cannot decompress: the gzip member at byte offset {} stops making progress",
-                                   member_start_),
-                       name_};
+          return Error{
+              fmt::format("cannot decompress: the gzip member at byte offset {} stops making progress", member_start_),
+              name_};
         }
         return Ok{};
       }

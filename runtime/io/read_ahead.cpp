@@ -19,7 +19,8 @@ class ReadAheadStream final : public InputStream {
   ReadAheadStream(std::unique_ptr<InputStream> src, size_t block_size, size_t blocks)
       : src_(std::move(src)), block_size_(std::max<size_t>(block_size, 1)) {
     name_ = src_->name();
-    for (size_t i = 0; i < std::max<size_t>(blocks, 1); ++i) free_.push_back(Block{std::make_unique_for_overwrite<char[]>(block_size_)});
+    free_.resize(std::max<size_t>(blocks, 1));  // allocated when first filled
+    next_size_ = std::min(block_size_, kFirstBlock);
   }
 
   // Started apart from the constructor so that a failure to start leaves src_ usable.
@@ -75,8 +76,11 @@ class ReadAheadStream final : public InputStream {
  private:
   struct Block {
     std::unique_ptr<char[]> data;
-    size_t size = 0;
+    size_t capacity = 0, size = 0;
   };
+  // Blocks start small and double up to block_size_: a small file costs one small
+  // block, and the reader gets its first bytes before a whole large block is inflated.
+  static constexpr size_t kFirstBlock = size_t{64} << 10;
 
   // The thread: fills free blocks until the source ends or fails, or the reader is gone.
   void produce() {
@@ -89,10 +93,15 @@ class ReadAheadStream final : public InputStream {
         b = std::move(free_.back());
         free_.pop_back();
       }
+      if (b.capacity < next_size_) {
+        b.data = std::make_unique_for_overwrite<char[]>(next_size_);
+        b.capacity = next_size_;
+      }
+      next_size_ = std::min(next_size_ * 2, block_size_);
       std::optional<Error> error;
       bool end = false;
-      while (b.size < block_size_ && !stopping_.load(std::memory_order_relaxed)) {
-        auto got = src_->read(b.data.get() + b.size, block_size_ - b.size);
+      while (b.size < b.capacity && !stopping_.load(std::memory_order_relaxed)) {
+        auto got = src_->read(b.data.get() + b.size, b.capacity - b.size);
         if (!got) {
           error = std::move(got.error());
           break;
@@ -120,14 +129,15 @@ class ReadAheadStream final : public InputStream {
 
   std::unique_ptr<InputStream> src_;
   const size_t block_size_;
+  size_t next_size_;  // the thread's: the size of the next block it allocates
   std::mutex mu_;
   std::condition_variable space_;   // a block is free, or stop_
   std::condition_variable filled_;  // a block is full, or done_
   std::deque<Block> full_;          // in input order
   std::vector<Block> free_;
-  bool stop_ = false;               // the reader is gone
-  bool done_ = false;               // the source ended or failed: no more blocks
-  std::optional<Error> error_;      // why it failed, after the blocks in full_
+  bool stop_ = false;                  // the reader is gone
+  bool done_ = false;                  // the source ended or failed: no more blocks
+  std::optional<Error> error_;         // why it failed, after the blocks in full_
   std::atomic<bool> stopping_{false};  // stop_, read without the lock inside a block's fill
   std::thread thread_;
   // The reader's side, touched by read() only.

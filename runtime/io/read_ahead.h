@@ -13,7 +13,8 @@ namespace scorec::runtime {
 constexpr size_t kReadAheadBlock = size_t{4} << 20;  // 4 MiB
 constexpr size_t kReadAheadBlocks = 4;
 
-// Reads `src` on its own thread into up to `blocks` blocks of `block_size` bytes. The
+// Reads `src` on its own thread into up to `blocks` blocks of at most `block_size`
+// bytes (the first 64 KiB, each next one twice the last, so small files stay small). The
 // bytes come out in order and whole: an error of `src` is returned after every byte
 // read before it, as the value of a read (nothing is thrown across the thread). The
 // thread is stopped and joined when the returned stream is destroyed, at any point:

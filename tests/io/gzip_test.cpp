@@ -104,7 +104,8 @@ std::string trailing_at(size_t offset) {
 TEST(GzipStream, EveryHeaderFieldAndEveryReadSizeReadTheSame) {
   std::string a = text_of(150000, 1), c = text_of(5000, 3);
   std::string gz = gzip_member(a, {"events.csv", "exported nightly", std::string("AB\x04\0xyzw", 8), true}) +
-                   gzip_member("") + gzip_member(c, {"c.csv", "", "", true}, 0) + gzip_member(c, {"", "note", "", false});
+                   gzip_member("") + gzip_member(c, {"c.csv", "", "", true}, 0) +
+                   gzip_member(c, {"", "note", "", false});
   const std::string want = a + c + c;
   // Tiny input blocks split every header field, the deflate data and the trailer; tiny
   // output reads stop the inflater anywhere in a block.
@@ -166,8 +167,9 @@ TEST(GzipStream, TruncatedAtEveryByte) {
 TEST(GzipStream, DamagedTrailerIsAnErrorAfterTheData) {
   std::string text = text_of(100000, 7);
   std::string gz = gzip_member(text);
-  const std::string want = "mem.gz: cannot decompress: the CRC-32 or length in the trailer of the gzip member at byte "
-                           "offset 0 does not match its data (a corrupted file?)";
+  const std::string want =
+      "mem.gz: cannot decompress: the CRC-32 or length in the trailer of the gzip member at byte "
+      "offset 0 does not match its data (a corrupted file?)";
   for (size_t back : {8, 5, 4, 1}) {  // the CRC-32's first and last byte, the length's
     std::string bad = gz;
     bad[bad.size() - back] ^= 0x20;
@@ -220,7 +222,8 @@ TEST(GzipStream, DamagedHeadersAreErrors) {
   bad[gz.size() + 2] = 9;
   EXPECT_EQ(read_gzip(bad).error->str(),
             "mem.gz: cannot decompress: the gzip header names compression method 9 (only 8, deflate, exists) "
-            "(gzip member at byte offset " + std::to_string(gz.size()) + ")");
+            "(gzip member at byte offset " +
+                std::to_string(gz.size()) + ")");
 }
 
 TEST(GzipStream, OtherDataAfterTheLastMemberIsAnError) {

@@ -1,6 +1,8 @@
 // Reading ahead on a background thread (runtime/io/read_ahead.h): the same bytes in the
 // same order whatever the sizes, an error after every byte before it, and the thread
 // stopped and joined when the reader stops early, also while it waits on a pipe.
+#include "runtime/io/read_ahead.h"
+
 #include <fcntl.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -14,7 +16,6 @@
 
 #include "io_test_util.h"
 #include "runtime/io/input_stream.h"
-#include "runtime/io/read_ahead.h"
 
 namespace scorec::runtime::testing {
 namespace {
@@ -99,6 +100,15 @@ TEST(ReadAhead, SizesThatAreNotAMultipleOfTheBlock) {
   }
 }
 
+TEST(ReadAhead, BlocksThatGrowFromSmallToTheBlockSize) {
+  // 64 KiB, 128 KiB, ... 1 MiB, 1 MiB: bytes cut at each size.
+  std::string text = pattern((size_t{3} << 20) + 17);
+  auto in = read_ahead(std::make_unique<ScriptedStream>(text, 100000, false), size_t{1} << 20, 2);
+  auto d = drain(*in, 300000);
+  ASSERT_FALSE(d.error) << d.error->str();
+  EXPECT_TRUE(d.bytes == text);
+}
+
 TEST(ReadAhead, AnErrorComesAfterEveryByteBeforeIt) {
   std::string text = pattern(50000);
   auto in = read_ahead(std::make_unique<ScriptedStream>(text, 777, true), 4096, 2);
@@ -144,8 +154,9 @@ std::string gzip_of(const std::string& text) {
 
 TEST(ReadAhead, ReaderThatStopsEarlyWhileThePipeStaysOpen) {
   // gzip through a pipe whose writer neither writes the rest nor closes: the inflating
-  // thread waits on the pipe. The reader takes the two read-ahead blocks the pipe holds
-  // and stops; closing must not wait for the writer.
+  // thread waits on the pipe. The reader takes 7 of the 8 MiB the pipe holds (blocks are
+  // handed over full, so by then the thread has inflated nearly all of it and soon
+  // waits) and stops; closing must not wait for the writer.
   std::string text;
   while (text.size() < (size_t{8} << 20)) text += "u1,email_open,1719792000\n";
   text.resize(size_t{8} << 20);
@@ -160,7 +171,7 @@ TEST(ReadAhead, ReaderThatStopsEarlyWhileThePipeStaysOpen) {
     ASSERT_TRUE(in.ok()) << in.error().str();
     ChunkBuffer buf(std::move(*in));
     size_t total = 0;
-    while (total < text.size()) {  // whole 1 MiB fills: the last ends where the pipe's data does
+    while (total < (size_t{7} << 20)) {  // whole 1 MiB fills
       auto more = buf.fill();
       ASSERT_TRUE(more.ok()) << more.error().str();
       ASSERT_TRUE(std::string_view(buf.data(), buf.size()) == std::string_view(text).substr(total, buf.size()));
@@ -219,7 +230,8 @@ TEST(ReadAhead, GzipLargerThanTheReadAheadReadsLikeThePlainFile) {
   TempDir dir;
   std::string csv = "user_id,event,timestamp\n";
   size_t n = 0;
-  while (csv.size() < (size_t{19} << 19)) csv += "user" + std::to_string(n % 977) + ",email_open," + std::to_string(n++) + "\n";
+  while (csv.size() < (size_t{19} << 19))
+    csv += "user" + std::to_string(n % 977) + ",email_open," + std::to_string(n++) + "\n";
   Ingest plain_in, gz_in;
   auto plain = read_all(dir.write("e.csv", csv), mapping({}), plain_in, 65536);
   auto gz = read_all(dir.write_gz("e.csv.gz", csv), mapping({}), gz_in, 65536);

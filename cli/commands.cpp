@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <thread>
 #include <memory>
 #include <sstream>
 
@@ -318,6 +319,8 @@ int run(const RunArgs& a) {
     if (!a.quiet) std::cerr << "note: the events file is large, so it is streamed in chunks (as with --stream)\n";
   }
   o.chunk_events = a.chunk_events;
+  o.threads = a.threads > 0 ? a.threads : std::max(1u, std::thread::hardware_concurrency());
+  if (a.block_bytes > 0) o.block_bytes = a.block_bytes;
 
   o.state_in = a.state_in;
   o.state_out = a.state_out;

@@ -78,7 +78,9 @@ struct RunArgs : InputArgs {
   std::optional<std::string> output;
   bool csv_safe = false;  // guard CSV text cells against formula injection
   bool stream = false;
-  bool strict = false;    // input findings (undeclared or absent event types, bad values) are errors
+  bool strict = false;
+  unsigned threads = 0;   // 0: every core
+  size_t block_bytes = 0;  // 0: the default (a test knob, not in --help)    // input findings (undeclared or absent event types, bad values) are errors
   size_t chunk_events = 1 << 16;
   std::optional<std::string> state_in;
   std::optional<std::string> state_out;

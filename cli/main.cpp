@@ -92,6 +92,9 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--format,-f", run_args.format, "Output format")->check(CLI::IsMember({"csv", "ndjson"}));
   run_cmd->add_option("--output,-o", run_args.output, "Output file (default: standard output)");
   run_cmd->add_flag("--csv-safe", run_args.csv_safe, "Prefix ' to CSV text cells starting with = + - @ so spreadsheets do not run them as formulas");
+  run_cmd->add_option("--threads,-j", run_args.threads, "Threads for reading and scoring (default: every core); the output is the same for any number")->check(CLI::Range(1, 256));
+  // Tests cut inputs into tiny blocks so that block boundaries fall everywhere.
+  run_cmd->add_option("--block-bytes", run_args.block_bytes)->group("");
   run_cmd->add_flag("--strict", run_args.strict, "Fail (exit 1, nothing written) when the input has event types the rules do not declare, lacks a declared one, or has values not of the declared type");
   run_cmd->add_flag("--stream", run_args.stream, "Read the events twice in chunks, in memory bounded by the number of users");
   run_cmd->add_option("--chunk-events", run_args.chunk_events, "Events per chunk when reading (default 65536)")->check(CLI::Range(1, 1 << 26));

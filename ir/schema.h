@@ -43,6 +43,13 @@ struct Schema {
       if (events[i].name == n) return static_cast<int>(i);
     return -1;
   }
+  // The declared type of each event property column (index = PropDecl::column).
+  std::vector<Type> column_types() const {
+    std::vector<Type> types(static_cast<size_t>(num_columns), Type::Number);
+    for (const auto& e : events)
+      for (const auto& p : e.props) types[static_cast<size_t>(p.column)] = p.type;
+    return types;
+  }
   int find_attr(std::string_view n) const {
     for (size_t i = 0; i < profile.size(); ++i)
       if (profile[i].name == n) return static_cast<int>(i);

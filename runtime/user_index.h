@@ -13,6 +13,7 @@ namespace scorec::runtime {
 class UserIndex {
  public:
   uint32_t intern(std::string_view id) { return ids_.intern(id); }
+  uint32_t intern_hashed(std::string_view id, uint64_t hash) { return ids_.intern_hashed(id, hash); }
   int64_t find(std::string_view id) const { return ids_.find(id); }
   // find() of a batch of ids, their cache misses overlapped: StringPool::find_many.
   void find_many(std::span<const std::string_view> ids, uint32_t* out) const { ids_.find_many(ids, out); }

@@ -25,35 +25,25 @@ namespace scorec::runtime {
 // hash tag and where its text is, two lines. At a million users each lookup misses the
 // cache, and find_many looks up a batch in stages, prefetching, so that the misses of
 // many strings overlap; the table is on huge pages (support/big_alloc.h). The hash is
-// seeded per process and used nowhere else (nothing stores it).
+// seeded per process (nothing stores it): hash() is valid within one process.
 class StringPool {
  public:
   static constexpr uint32_t kNone = UINT32_MAX;  // find_many: not interned
 
-  uint32_t intern(std::string_view s) {
-    const Key key = key_of(s);
-    size_t pos = start(key.hash);
-    if (!lines_.empty())
-      for (;; pos = (pos + 1) & mask_) {
-        const Slot& sl = slot(pos);
-        if (sl.id() == kNone) break;
-        if (matches(sl, key, s)) return sl.id();
-      }
-    if (views_.size() + 1 > capacity() / 2) {
-      grow();
-      for (pos = start(key.hash); slot(pos).id() != kNone; pos = (pos + 1) & mask_) {}
-    }
-    const uint32_t id = static_cast<uint32_t>(views_.size());
-    std::string_view kept = keep(s);
-    views_.push_back(kept);
-    slot(pos) = stored(key, id, kept);
-    return id;
-  }
+  // The hash the index uses (seeded per process, so valid within one process only):
+  // threads that read ids hash them as they read and intern them with intern_hashed;
+  // other tables may use it as their string hash.
+  static uint64_t hash(std::string_view s) { return key_of(s).hash; }
+
+  uint32_t intern(std::string_view s) { return intern_key(s, key_of(s)); }
+  // `h` must be hash(s).
+  uint32_t intern_hashed(std::string_view s, uint64_t h) { return intern_key(s, key_of(s, &h)); }
   // The id of `s` if it was interned; no insertion.
   int64_t find(std::string_view s) const {
     uint32_t id = find_key(s, key_of(s));
     return id == kNone ? -1 : static_cast<int64_t>(id);
   }
+
   // find() of every string of a batch: out[i] is its id, or kNone. The same answers as
   // one find() each; the table's and the texts' cache misses overlap.
   void find_many(std::span<const std::string_view> keys, uint32_t* out) const {
@@ -155,7 +145,7 @@ class StringPool {
   }
   // A key: for a short string its image (the size and the bytes, read as at most two
   // overlapping words), hashed; for a long one the hash of its text.
-  static Key key_of(std::string_view s) {
+  static Key key_of(std::string_view s, const uint64_t* given = nullptr) {
     constexpr uint64_t k1 = 0xe7037ed1a0b428dbull, k2 = 0x8ebc6af09c88c6e3ull;
     // Data is mixed with the seed on both sides of each multiply, so that no text a
     // caller can choose without knowing the seed zeroes a product.
@@ -179,12 +169,16 @@ class StringPool {
       k.hash = mix(mix(text ^ s1, head ^ s2) ^ k2, k1);
       return k;
     }
-    uint64_t acc = k0 ^ n;
-    const char* q = p;
-    size_t left = n;
-    for (; left > 16; left -= 16, q += 16) acc = mix(load64(q) ^ s1, load64(q + 8) ^ acc ^ s2);
-    const uint64_t a = load64(n >= 16 ? p + n - 16 : p), b = load64(p + n - 8);
-    k.hash = mix(mix(a ^ s1, b ^ acc ^ s2) ^ k2, n ^ k1);
+    if (given) {
+      k.hash = *given;
+    } else {
+      uint64_t acc = k0 ^ n;
+      const char* q = p;
+      size_t left = n;
+      for (; left > 16; left -= 16, q += 16) acc = mix(load64(q) ^ s1, load64(q + 8) ^ acc ^ s2);
+      const uint64_t a = load64(n >= 16 ? p + n - 16 : p), b = load64(p + n - 8);
+      k.hash = mix(mix(a ^ s1, b ^ acc ^ s2) ^ k2, n ^ k1);
+    }
     const uint64_t size = std::min<uint64_t>(n, kBigSize);
     k.lo = (kLong | size << 8 | (k.hash >> 56) << 24) << 32 | kNone;
     return k;
@@ -201,6 +195,24 @@ class StringPool {
     if (!key.is_long()) return sl.hi == key.hi;
     if (s.size() >= kBigSize && views_[sl.id()].size() != s.size()) return false;
     return std::memcmp(sl.data(), s.data(), s.size()) == 0;
+  }
+  uint32_t intern_key(std::string_view s, const Key& key) {
+    size_t pos = start(key.hash);
+    if (!lines_.empty())
+      for (;; pos = (pos + 1) & mask_) {
+        const Slot& sl = slot(pos);
+        if (sl.id() == kNone) break;
+        if (matches(sl, key, s)) return sl.id();
+      }
+    if (views_.size() + 1 > capacity() / 2) {
+      grow();
+      for (pos = start(key.hash); slot(pos).id() != kNone; pos = (pos + 1) & mask_) {}
+    }
+    const uint32_t id = static_cast<uint32_t>(views_.size());
+    std::string_view kept = keep(s);
+    views_.push_back(kept);
+    slot(pos) = stored(key, id, kept);
+    return id;
   }
   uint32_t find_key(std::string_view s, const Key& key) const {
     if (lines_.empty()) return kNone;

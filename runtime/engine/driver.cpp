@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "runtime/engine/finalize.h"
+#include "runtime/engine/sharded_run.h"
 #include "runtime/io/event_reader.h"
 #include "runtime/io/input_findings.h"
 #include "runtime/io/input_stream.h"
@@ -75,6 +76,7 @@ Status save_state(const Session& session, const std::string& path, Partition par
 }  // namespace
 
 Expected<RunOutput> run_rules(const ir::Program& program, const RunOptions& o, Engine& engine) {
+  if (can_shard(o)) return run_sharded(program, o, engine);
   RunState run(program);
   Session session(run, engine, o.state_out.has_value());
   RunOutput out;

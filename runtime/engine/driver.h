@@ -33,6 +33,11 @@ struct RunOptions {
   std::optional<double> as_of;  // default: the latest event timestamp
   bool skip_bad = false;
   bool stream = false;
+  // Threads for reading and scoring (runtime/engine/sharded_run.h); the output is the
+  // same for every count. 0: one reader over the whole file, as runs that stream or
+  // save or continue a state always read.
+  unsigned threads = 0;
+  size_t block_bytes = size_t{8} << 20;  // the blocks parsed on each thread (tests make them tiny)
   size_t chunk_events = 1 << 16;
   std::optional<std::string> state_in;   // continue from this state file
   std::optional<std::string> state_out;  // save the state here

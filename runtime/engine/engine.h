@@ -25,6 +25,9 @@ class Engine {
   virtual double grade_points(int grade, uint32_t user, RunState& run) = 0;
   // A segment's condition for one user, given the user's finalized outputs.
   virtual bool segment(int segment, uint32_t user, const UserOutputs& outputs, RunState& run) = 0;
+  // Another engine over the same rules (compiled code is shared, not compiled again),
+  // for another thread: an engine keeps scratch space, so each thread needs its own.
+  virtual std::unique_ptr<Engine> clone() const = 0;
 };
 
 std::unique_ptr<Engine> make_interpreter();

@@ -85,9 +85,10 @@ void finalize_user(Engine& engine, RunState& run, const Population& pop, uint32_
   for (size_t k = 0; k < nseg; ++k) row.segments[k] = engine.segment(static_cast<int>(k), u, out, run) ? 1 : 0;
 }
 
-ResultTable finalize(Engine& engine, RunState& run) {
+ResultTable finalize(Engine& engine, RunState& run) { return finalize(engine, run, rank_population(engine, run)); }
+
+ResultTable finalize(Engine& engine, RunState& run, const Population& pop) {
   const ir::Program& p = run.program;
-  Population pop = rank_population(engine, run);
   const size_t n = pop.users;
   run.stats.null_raw_by_score.assign(p.scores.size(), 0);
 

@@ -30,5 +30,8 @@ struct UserRow {
 void finalize_user(Engine& engine, RunState& run, const Population& population, uint32_t user, UserRow& row);
 
 ResultTable finalize(Engine& engine, RunState& run);
+// With the population given: a run split into shards ranks each user among everyone
+// (Population::sorted over all shards, Population::raw of this shard's users).
+ResultTable finalize(Engine& engine, RunState& run, const Population& population);
 
 }  // namespace scorec::runtime

@@ -48,6 +48,7 @@ class Interpreter final : public Engine {
     ctx.outputs = &outputs;
     return evaluate(run.program.segments[segment].cond, ctx).truthy();
   }
+  std::unique_ptr<Engine> clone() const override { return std::make_unique<Interpreter>(); }
 
  private:
   static EvalContext context(RunState& run) {

@@ -239,7 +239,8 @@ Expected<bool> CsvSource::next(CsvRecord& rec) {
     if (buf_.size() == 0 && buf_.eof()) return false;
     if (!started_ && (buf_.size() >= 3 || buf_.eof())) {
       started_ = true;
-      if (buf_.size() >= 3 && std::memcmp(buf_.data(), "\xEF\xBB\xBF", 3) == 0) buf_.consume(3);
+      line_ = buf_.first_line();
+      if (buf_.first_line() == 1 && buf_.size() >= 3 && std::memcmp(buf_.data(), "\xEF\xBB\xBF", 3) == 0) buf_.consume(3);
     }
     CsvSplitInfo info;
     CsvSplit s = started_ ? split_csv_record(buf_.data(), buf_.size(), buf_.eof(), dialect_, rec.fields, info)
@@ -250,6 +251,7 @@ Expected<bool> CsvSource::next(CsvRecord& rec) {
       continue;
     }
     rec.line = line_;
+    if (s == CsvSplit::Unterminated) ran_into_end_ = true;
     if (s == CsvSplit::Unterminated || s == CsvSplit::Bad) {
       // Reported where the record starts; reading resumes on the next line, so a stray
       // quote costs one line, not every line up to the next quote.

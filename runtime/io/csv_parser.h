@@ -69,6 +69,9 @@ class CsvSource {
   // The next record, or a malformed one (rec.bad); false at end of input.
   Expected<bool> next(CsvRecord& rec);
   const std::string& name() const { return buf_.name(); }
+  // Whether a quoted field ran to the end of the input (an unterminated record): where
+  // the input is one block of a larger file, the record may go on in the next block.
+  bool ran_into_end() const { return ran_into_end_; }
 
  private:
   // Drops the first physical line of the buffer: where reading resumes after a malformed record.
@@ -82,6 +85,7 @@ class CsvSource {
   uint64_t line_ = 1;   // line of the next unread byte
   size_t pending_ = 0;  // bytes of the last record, consumed on the next call (its views live until then)
   bool started_ = false;
+  bool ran_into_end_ = false;
 };
 
 }  // namespace scorec::runtime

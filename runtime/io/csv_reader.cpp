@@ -87,6 +87,8 @@ class CsvEventReader final : public EventReader {
     return out.size() > 0;
   }
 
+  bool record_open_at_end() const override { return src_.ran_into_end(); }
+
  private:
   Status read_record(EventBatch& out) {
     const auto& f = rec_.fields;

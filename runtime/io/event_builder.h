@@ -9,16 +9,24 @@
 #include <string_view>
 #include <unordered_map>
 
+#include <boost/unordered/unordered_flat_map.hpp>
+
 #include "runtime/event_batch.h"
 #include "runtime/io/ingest.h"
 
 namespace scorec::runtime {
 
 // Heterogeneous lookup: find by string_view without building a std::string per row.
+// XXH3 for short keys (event names, JSON keys) is cheaper than std::hash.
 struct StringHash {
   using is_transparent = void;
-  size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  using is_avalanching = void;
+  size_t operator()(std::string_view s) const noexcept { return StringPool::hash(s); }
 };
+
+// The table for names met per row: open addressing (boost), found by string_view.
+template <class V>
+using NameMap = boost::unordered_flat_map<std::string, V, StringHash, std::equal_to<>>;
 
 class EventBuilder {
  public:
@@ -48,7 +56,7 @@ class EventBuilder {
 
   IngestContext& ctx_;
   const FieldMapping& mapping_;
-  std::unordered_map<std::string, Resolved, StringHash, std::equal_to<>> names_;
+  NameMap<Resolved> names_;
   // Real files group rows by user (an invoice, a session), and the user index lookup is
   // the costliest step per row, so the last user is remembered.
   std::string last_user_;

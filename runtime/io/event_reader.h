@@ -39,6 +39,9 @@ class EventReader {
   // Clears `out` and fills it with up to `max_events` events. Returns false once the
   // input is exhausted and `out` is empty.
   virtual Expected<bool> next(EventBatch& out, size_t max_events) = 0;
+  // Whether a record was still open at the end of the input (a CSV quoted field): read
+  // as one block of a larger file, the block boundary then fell inside a record.
+  virtual bool record_open_at_end() const { return false; }
 };
 
 // Knobs for tests and tools; the defaults suit production.

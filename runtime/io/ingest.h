@@ -48,6 +48,29 @@ struct IngestStats {
   std::vector<std::string> warnings;  // mapping entries that name nothing declared, unmapped properties
 };
 
+// The user ids of a block read on its own (runtime/io/block_reader.h): appended as
+// they are met (not interned: the shards intern them), with their hash and the line
+// each was met on.
+struct BlockIds {
+  std::string bytes;
+  std::vector<uint32_t> end;  // id i is bytes[end[i-1], end[i])
+  std::vector<uint64_t> hash;  // StringPool::hash of each id
+  std::vector<uint64_t> line;
+
+  uint32_t add(std::string_view id, uint64_t at_line) {
+    bytes.append(id);
+    end.push_back(static_cast<uint32_t>(bytes.size()));
+    hash.push_back(StringPool::hash(id));
+    line.push_back(at_line);
+    return static_cast<uint32_t>(end.size() - 1);
+  }
+  std::string_view get(uint32_t i) const {
+    uint32_t from = i == 0 ? 0 : end[i - 1];
+    return std::string_view(bytes).substr(from, end[i] - from);
+  }
+  size_t size() const { return end.size(); }
+};
+
 struct IngestContext {
   const ir::Schema& schema;
   StringPool& strings;
@@ -65,6 +88,8 @@ struct IngestContext {
   // Where each user first appeared (UserOrigins); new users get origin | line.
   UserOrigins* origins = nullptr;
   uint64_t origin = 0;
+  // Reading one block of a file on its own: ids are appended here, not interned.
+  BlockIds* block_ids = nullptr;
 
   // The user's index, interning a new user; nullopt (counted) for a user of another
   // partition.
@@ -73,6 +98,7 @@ struct IngestContext {
       ++stats.other_partition;
       return std::nullopt;
     }
+    if (block_ids) return block_ids->add(id, line);
     size_t before = users.size();
     uint32_t ix = users.intern(id);
     if (origins && users.size() > before) origins->push_back(origin | line);

@@ -64,7 +64,7 @@ class JsonRecord {
     int slot = -1;   // a value is wanted at this path
     int child = -1;  // node of deeper wanted paths
   };
-  using Node = std::unordered_map<std::string, Entry, StringHash, std::equal_to<>>;
+  using Node = NameMap<Entry>;
 
   bool walk(simdjson::ondemand::object obj, int node, std::string& error);
   bool capture(simdjson::ondemand::value v, JsonVal& out, std::string& error);

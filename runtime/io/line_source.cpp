@@ -11,7 +11,8 @@ Expected<bool> LineSource::next(Line& line) {
   for (;;) {
     if (!started_ && (buf_.size() >= 3 || buf_.eof())) {
       started_ = true;
-      if (buf_.size() >= 3 && std::memcmp(buf_.data(), "\xEF\xBB\xBF", 3) == 0) buf_.consume(3);
+      line_ = buf_.first_line() - 1;
+      if (buf_.first_line() == 1 && buf_.size() >= 3 && std::memcmp(buf_.data(), "\xEF\xBB\xBF", 3) == 0) buf_.consume(3);
     }
     const char* data = buf_.data();
     size_t size = buf_.size();

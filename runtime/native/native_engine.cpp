@@ -28,6 +28,8 @@ class NativeEngine final : public runtime::Engine {
     fold(run);
   }
 
+  std::unique_ptr<runtime::Engine> clone() const override { return std::make_unique<NativeEngine>(c_); }
+
   double score_terms(int score, uint32_t user, runtime::RunState& run) override {
     RunView rv = view(run);
     double r = c_->score_terms[score](user, &rv);

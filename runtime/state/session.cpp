@@ -26,14 +26,6 @@ std::vector<uint32_t> time_order(const EventBatch& b) {
   return rows;
 }
 
-// The declared type of each event property column.
-std::vector<ir::Type> column_types(const ir::Schema& schema) {
-  std::vector<ir::Type> types(static_cast<size_t>(schema.num_columns), ir::Type::Number);
-  for (const auto& e : schema.events)
-    for (const auto& p : e.props) types[static_cast<size_t>(p.column)] = p.type;
-  return types;
-}
-
 // Translates one saved state's string and list ids into the run's pools.
 struct IdMap {
   std::vector<uint32_t> strings, lists;
@@ -143,7 +135,7 @@ Status Session::load(std::vector<SavedState> states) {
   run_.profiles.grow(run_.users.size());
 
   const size_t slots = run_.num_slots();
-  auto col_types = column_types(p.schema);
+  auto col_types = p.schema.column_types();
   for (size_t k = 0; k < states.size(); ++k) {
     const SavedState& s = states[k];
     for (size_t u = 0; u < s.users.size(); ++u)

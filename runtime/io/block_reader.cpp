@@ -1,0 +1,74 @@
+#include "runtime/io/block_reader.h"
+
+#include <algorithm>
+#include <cstring>
+#include <limits>
+
+#include "runtime/io/event_reader.h"
+#include "runtime/io/reader_common.h"
+#include "runtime/io/readers.h"
+
+namespace scorec::runtime {
+namespace {
+
+// A block's bytes as an input stream, under the file's name.
+class TextStream final : public InputStream {
+ public:
+  TextStream(std::string_view text, const std::string& name) : text_(text) { name_ = name; }
+  Expected<size_t> read(char* dst, size_t n) override {
+    size_t k = std::min(n, text_.size() - at_);
+    if (k > 0) std::memcpy(dst, text_.data() + at_, k);
+    at_ += k;
+    return k;
+  }
+
+ private:
+  std::string_view text_;
+  size_t at_ = 0;
+};
+
+}  // namespace
+
+void read_block(const TextBlock& block, const BlockReadOptions& o, ParsedBlock& out) {
+  IngestContext ctx{*o.schema, out.strings, out.lists, out.users, out.profiles, out.stats, o.skip_bad};
+  ctx.partition = o.partition;
+  ctx.block_ids = &out.ids;
+  ctx.stats.events_by_type.assign(o.schema->events.size(), 0);
+  auto buf = std::make_unique<ChunkBuffer>(std::make_unique<TextStream>(block.text, o.name), block.text.size() + 1);
+  // Numbered from the file's line of the block's first byte (the header copy's line
+  // before it), every line number the reader gives, messages included, is the file's.
+  buf->set_first_line(block.first_line - block.prefix_lines);
+  auto reader = o.format == InputFormat::Ndjson ? make_ndjson_event_reader(std::move(buf), *o.mapping, ctx)
+                                                : make_csv_event_reader(std::move(buf), o.path, *o.mapping, ctx);
+  if (!reader) {
+    out.error = reader.error();
+  } else {
+    auto got = (*reader)->next(out.events, std::numeric_limits<size_t>::max());
+    if (!got) out.error = got.error();
+    out.open_at_end = (*reader)->record_open_at_end();
+  }
+  if (out.events.columns.size() != static_cast<size_t>(o.schema->num_columns)) out.events.reset(o.schema->num_columns);
+}
+
+void add_stats(IngestStats& into, const IngestStats& later) {
+  into.events_read += later.events_read;
+  into.skipped_bad += later.skipped_bad;
+  into.unknown_events += later.unknown_events;
+  for (const auto& [name, n] : later.unknown_by_name) into.unknown_by_name[name] += n;
+  into.missing_user += later.missing_user;
+  into.profiles_read += later.profiles_read;
+  into.bad_values += later.bad_values;
+  for (const auto& b : later.bad_value_samples)
+    if (into.bad_value_samples.size() < IngestStats::kBadValueSamples) into.bad_value_samples.push_back(b);
+  for (const auto& [column, n] : later.bad_values_by_column) into.bad_values_by_column[column] += n;
+  if (into.events_by_type.size() < later.events_by_type.size()) into.events_by_type.resize(later.events_by_type.size());
+  for (size_t t = 0; t < later.events_by_type.size(); ++t) into.events_by_type[t] += later.events_by_type[t];
+  into.max_ts = std::max(into.max_ts, later.max_ts);
+  into.other_messages += later.other_messages;
+  into.other_partition += later.other_partition;
+  into.blank_lines += later.blank_lines;
+  into.trimmed_ids += later.trimmed_ids;
+  for (const auto& w : later.warnings) add_warning(into, w);
+}
+
+}  // namespace scorec::runtime

@@ -1,0 +1,52 @@
+// One block of an events file (runtime/io/block_source.h) parsed on its own, on any
+// thread: the ordinary reader over the block's bytes, into pools and a user index of
+// the block's own. User ids are not interned here but listed as met (BlockIds), for the
+// shards to intern, and every line number is the file's, so the blocks of a file, taken in order, say what
+// one reader over the whole file would.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "ir/schema.h"
+#include "runtime/event_batch.h"
+#include "runtime/io/block_source.h"
+#include "runtime/io/ingest.h"
+#include "runtime/partition.h"
+
+namespace scorec::runtime {
+
+struct ParsedBlock {
+  explicit ParsedBlock(size_t profile_attrs) : profiles(profile_attrs) {}
+
+  StringPool strings;
+  ListPool lists;
+  UserIndex users;  // unused: ids are in `ids` (IngestContext::block_ids)
+  BlockIds ids;     // lines are the file's
+  ProfileTable profiles;  // from identify messages, by index in `ids`
+  IngestStats stats;
+  EventBatch events;  // lines are the file's
+  // The first malformed line that stopped the reader (not one --skip-bad skipped), at
+  // the file's line; nothing after it in the block was read.
+  std::optional<Error> error;
+  // A CSV quoted field ran into the block's end: the block must be joined with the next.
+  bool open_at_end = false;
+};
+
+struct BlockReadOptions {
+  std::string path;  // the file as given (its name decides CSV dialect: .tsv)
+  std::string name;  // the name in messages
+  InputFormat format = InputFormat::Csv;
+  const FieldMapping* mapping = nullptr;
+  const ir::Schema* schema = nullptr;
+  bool skip_bad = false;
+  Partition partition;
+};
+
+void read_block(const TextBlock& block, const BlockReadOptions& options, ParsedBlock& out);
+
+// The counts of a later part of the same input added to `into`: sums, the latest
+// time, the first bad values in file order, warnings once.
+void add_stats(IngestStats& into, const IngestStats& later);
+
+}  // namespace scorec::runtime

@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# `scorec run --threads N` gives byte for byte the output and the summary of one
+# reader over the whole file, with either engine, on every example and on generated files cut into tiny
+# blocks (--block-bytes), so that block boundaries fall everywhere: inside quoted CSV
+# fields with line breaks, next to CRLF and lone-CR line ends, blank lines, malformed
+# lines (the first in file order is reported, with its line) and identify messages.
+set -u
+scorec=$(realpath "$1")
+source "$(dirname "$0")/expect.sh"
+root=$(pwd)
+
+# Runs scorec with one reader over the whole file (the reference; it must exit with
+# WANT; --state-out makes a run read that way) and with each thread count; stdout,
+# stderr and the exit code must be the same.
+same_for_all_threads() {
+  local what=$1 want=$2
+  shift 2
+  rm -f "$tmp/ref.state"
+  "$@" --state-out "$tmp/ref.state" >"$tmp/ref.out" 2>"$tmp/ref.err"
+  local ref_rc=$?
+  if [ "$ref_rc" != "$want" ]; then bad "$what: 1 thread exits $ref_rc, expected $want"; sed 's/^/    /' "$tmp/ref.err" | head -5; return; fi
+  for t in 1 2 3 7; do
+    for bb in 64 997 1000000; do
+      "$@" --threads $t --block-bytes $bb >"$tmp/got.out" 2>"$tmp/got.err"
+      local rc=$?
+      if [ $rc != $ref_rc ]; then bad "$what, --threads $t --block-bytes $bb: exit $rc, 1 thread $ref_rc"; sed 's/^/    /' "$tmp/got.err" | head -5; continue; fi
+      if ! cmp -s "$tmp/ref.out" "$tmp/got.out"; then bad "$what, --threads $t --block-bytes $bb: output differs"; diff "$tmp/ref.out" "$tmp/got.out" | head -5; continue; fi
+      if ! cmp -s "$tmp/ref.err" "$tmp/got.err"; then bad "$what, --threads $t --block-bytes $bb: summary differs"; diff "$tmp/ref.err" "$tmp/got.err" | head -5; continue; fi
+      ok
+    done
+  done
+}
+
+# Every shipped example, both engines.
+for dir in examples/*/; do
+  name=$(basename "$dir")
+  [ -f "$dir/expected.csv" ] || continue
+  rules=$(ls "$dir"*.score)
+  events=$(ls "$dir"events.* | head -1)
+  args=(run "$rules" --events "$events")
+  for p in "$dir"profiles.*; do [ -f "$p" ] && args+=(--profiles "$p"); done
+  if [ -f "$dir/args.txt" ]; then
+    while IFS= read -r line; do [ -n "$line" ] && args+=("$line"); done <"$dir/args.txt"
+  fi
+  for engine in interp jit; do
+    same_for_all_threads "example $name ($engine)" 0 "$scorec" "${args[@]}" --engine $engine
+    cmp -s "$tmp/ref.out" "$dir/expected.csv" && ok || bad "example $name ($engine): 1 thread differs from expected.csv"
+  done
+done
+
+# Generated CSV: quoted fields with line breaks and commas, CRLF and lone CR line ends,
+# blank lines, a string property, unknown types, an empty user id, bad values.
+cat >"$tmp/rules.score" <<'RULES'
+event open { campaign: string }
+event buy { amount: number, tags: list<string> }
+profile { plan: string }
+score s {
+  decay half_life 30d
+  on open +1
+  on open when campaign == "spring, 2024" +10
+  on buy + (amount ?? 1)
+  on buy when "vip" in tags +100
+  when plan == "pro" +5
+  scale percentile 1..10
+  tiers { low 1..5, high 6..10 }
+}
+segment fans = s.tier == "high"
+RULES
+python3 - "$tmp" <<'PY'
+import random, sys
+tmp = sys.argv[1]
+random.seed(7)
+rows = []
+for i in range(3000):
+    u = "u%d" % int(random.random() ** 2 * 400)
+    t = 1704067200 + i * 600
+    k = random.random()
+    if k < 0.45:
+        camp = random.choice(['spring', '"spring, 2024"', '"multi\nline, campaign"', '"say ""hi"""', ''])
+        rows.append('%s,open,%d,%s,,' % (u, t, camp))
+    elif k < 0.8:
+        amt = random.choice(['3', '7.5', '', 'lots', '"1,200"'])
+        tags = random.choice(['', 'vip', 'a|vip|b', '"x|\r\ny"'])
+        rows.append('%s,buy,%d,,%s,%s' % (u, t, amt, tags))
+    elif k < 0.85:
+        rows.append('%s,mystery,%d,,,' % (u, t))
+    elif k < 0.88:
+        rows.append(',open,%d,,,' % t)
+    else:
+        rows.append('')
+ends = ['\n', '\r\n']
+with open(tmp + '/events.csv', 'w', newline='') as f:
+    f.write('user_id,event,timestamp,campaign,amount,tags\n')
+    for r in rows:
+        f.write(r + random.choice(ends))
+with open(tmp + '/events_cr.csv', 'w', newline='') as f:
+    f.write('user_id,event,timestamp,campaign,amount,tags\r')
+    for r in rows:
+        if '\n' in r or '\r' in r: continue
+        f.write(r + '\r')
+# NDJSON with identify messages, blank lines and Segment page messages.
+import json
+with open(tmp + '/events.ndjson', 'w') as f:
+    for i in range(3000):
+        u = "u%d" % int(random.random() ** 2 * 400)
+        t = 1704067200 + i * 600
+        k = random.random()
+        if k < 0.1:
+            f.write(json.dumps({"type": "identify", "userId": u, "traits": {"plan": random.choice(["pro", "free"])}}) + "\n")
+        elif k < 0.15:
+            f.write(json.dumps({"type": "page", "userId": u}) + "\n")
+        elif k < 0.17:
+            f.write("\n")
+        else:
+            ev = random.choice(["open", "buy", "other"])
+            props = {"campaign": random.choice(["spring, 2024", "x"]), "amount": random.choice([1, 2.5, "bad", None]), "tags": random.choice([["vip"], ["a"], "vip", {"o": 1}])}
+            f.write(json.dumps({"type": "track", "userId": u, "event": ev, "timestamp": t, "properties": props}) + "\n")
+with open(tmp + '/profiles.csv', 'w') as f:
+    f.write('user_id,plan\n')
+    for i in range(0, 400, 3):
+        f.write('u%d,%s\n' % (i, random.choice(['pro', 'free'])))
+PY
+for engine in interp jit; do
+  same_for_all_threads "generated CSV ($engine)" 0 "$scorec" run "$tmp/rules.score" --events "$tmp/events.csv" --profiles "$tmp/profiles.csv" --engine $engine
+  same_for_all_threads "generated CSV, lone CR ($engine)" 0 "$scorec" run "$tmp/rules.score" --events "$tmp/events_cr.csv" --engine $engine
+  same_for_all_threads "generated NDJSON ($engine)" 0 "$scorec" run "$tmp/rules.score" --events "$tmp/events.ndjson" --engine $engine
+done
+same_for_all_threads "partition 1/3" 0 "$scorec" run "$tmp/rules.score" --events "$tmp/events.csv" --partition 1/3
+same_for_all_threads "gzip" 0 bash -c 'gzip -c "$1" | "$2" run "$3" --events - --as-of 2024-03-01T00:00:00Z "${@:4}"' _ "$tmp/events.csv" "$scorec" "$tmp/rules.score"
+
+# Malformed lines: the first in file order stops the run, with its line; --skip-bad
+# counts them all.
+cp "$tmp/events.csv" "$tmp/bad.csv"
+printf 'u1,open,not-a-time,,,\nu2,open,1704067200,"unterminated\n' >>"$tmp/bad.csv"
+sed -i '2000s/.*/u3,open,1704067200,a"b"c,,,too,many/' "$tmp/bad.csv"
+same_for_all_threads "malformed lines" 1 "$scorec" run "$tmp/rules.score" --events "$tmp/bad.csv"
+grep -q "^error: $tmp/bad.csv:1999: field 4: a quoted field opened on this line closes on line 2000" "$tmp/ref.err" && ok || { bad "not the first malformed line"; cat "$tmp/ref.err"; }
+same_for_all_threads "malformed lines, --skip-bad" 0 "$scorec" run "$tmp/rules.score" --events "$tmp/bad.csv" --skip-bad
+finish

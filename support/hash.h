@@ -20,5 +20,9 @@ constexpr uint64_t fnv1a64(std::string_view bytes, uint64_t h = 0xcbf29ce4842223
 
 // XXH3-64 (seed 0) of a byte range: the checksum of large payloads (GB/s).
 uint64_t xxh3_64(const void* data, size_t size);
+uint64_t xxh3_64_seeded(const void* data, size_t size, uint64_t seed);
+
+// A random seed drawn once per process, for hash tables whose keys come from outside.
+uint64_t process_seed();
 
 }  // namespace scorec

@@ -1,13 +1,12 @@
 #include "support/text.h"
 
-#include <fast_float/fast_float.h>
-#include <limits>
-
 #include <algorithm>
 #include <charconv>
-#include <cstdint>
 #include <cmath>
+#include <cstdint>
+#include <limits>
 
+#include <fast_float/fast_float.h>
 #include <fmt/format.h>
 
 namespace scorec {

@@ -34,7 +34,10 @@ void read_block(const TextBlock& block, const BlockReadOptions& o, ParsedBlock& 
   ctx.partition = o.partition;
   ctx.block_ids = &out.ids;
   ctx.stats.events_by_type.assign(o.schema->events.size(), 0);
-  auto buf = std::make_unique<ChunkBuffer>(std::make_unique<TextStream>(block.text, o.name), block.text.size() + 1);
+  // Read in the usual chunks, not all at once: a record over ChunkBuffer::kMaxRecord
+  // (a lenient quote left open) then fails here exactly as in one reader over the file,
+  // and a block joined with the next ones never grows past that.
+  auto buf = std::make_unique<ChunkBuffer>(std::make_unique<TextStream>(block.text, o.name));
   // Numbered from the file's line of the block's first byte (the header copy's line
   // before it), every line number the reader gives, messages included, is the file's.
   buf->set_first_line(block.first_line - block.prefix_lines);

@@ -19,7 +19,7 @@ same_for_all_threads() {
   "$@" --state-out "$tmp/ref.state" >"$tmp/ref.out" 2>"$tmp/ref.err"
   local ref_rc=$?
   if [ "$ref_rc" != "$want" ]; then bad "$what: 1 thread exits $ref_rc, expected $want"; sed 's/^/    /' "$tmp/ref.err" | head -5; return; fi
-  for t in 1 2 3 7; do
+  for t in 1 2 7; do
     for bb in 64 997 1000000; do
       "$@" --threads $t --block-bytes $bb >"$tmp/got.out" 2>"$tmp/got.err"
       local rc=$?
@@ -136,4 +136,25 @@ sed -i '2000s/.*/u3,open,1704067200,a"b"c,,,too,many/' "$tmp/bad.csv"
 same_for_all_threads "malformed lines" 1 "$scorec" run "$tmp/rules.score" --events "$tmp/bad.csv"
 grep -q "^error: $tmp/bad.csv:1999: field 4: a quoted field opened on this line closes on line 2000" "$tmp/ref.err" && ok || { bad "not the first malformed line"; cat "$tmp/ref.err"; }
 same_for_all_threads "malformed lines, --skip-bad" 0 "$scorec" run "$tmp/rules.score" --events "$tmp/bad.csv" --skip-bad
+# A lenient quote left open runs into the 64 MiB record cap: the same error as one
+# reader, however the file is cut (blocks are joined until the cap, not to the end).
+# 72 MB of input: the sanitizer build (ASAN_OPTIONS set by tools/test.sh) skips it.
+if [ -n "${ASAN_OPTIONS:-}" ]; then finish; exit; fi
+python3 - "$tmp/open_quote.csv" <<'PY'
+import sys
+with open(sys.argv[1], 'w') as f:
+    f.write('user_id,event,timestamp,campaign,amount,tags\n')
+    f.write('u1,open,1704067200,x,,\n')
+    f.write('u2,open,1704067200,"never closed,,\n')
+    line = 'u3,open,1704067200,x,,\n' * 4096
+    for _ in range(72 * 1024 * 1024 // len(line) + 1):
+        f.write(line)
+PY
+"$scorec" run "$tmp/rules.score" --events "$tmp/open_quote.csv" --map csv_quotes=lenient --state-out "$tmp/oq.state" >/dev/null 2>"$tmp/ref.err"
+grep -q "longer than 64 MiB" "$tmp/ref.err" && ok || { bad "one reader: no record-cap error"; cat "$tmp/ref.err"; }
+for t in 1 2; do
+  "$scorec" run "$tmp/rules.score" --events "$tmp/open_quote.csv" --map csv_quotes=lenient --threads $t --block-bytes 4000000 >/dev/null 2>"$tmp/got.err"
+  cmp -s "$tmp/ref.err" "$tmp/got.err" && ok || { bad "open quote, --threads $t: error differs"; diff "$tmp/ref.err" "$tmp/got.err"; }
+done
+rm -f "$tmp/open_quote.csv"
 finish

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,6 +35,7 @@ class NoEngine : public rt::Engine {
   double score_terms(int, uint32_t, rt::RunState&) override { return 0; }
   double grade_points(int, uint32_t, rt::RunState&) override { return 0; }
   bool segment(int, uint32_t, const rt::UserOutputs&, rt::RunState&) override { return false; }
+  std::unique_ptr<rt::Engine> clone() const override { return std::make_unique<NoEngine>(); }
 };
 
 const char* const kEvents =

@@ -11,6 +11,7 @@ packages=(
   libgtest-dev libgmock-dev googletest   # unit and golden tests
   libbenchmark-dev                       # benchmarks
   libsimdjson-dev                        # NDJSON reader (on-demand API)
+  libisal-dev                            # gzip input: ISA-L streaming inflate (zlib1g-dev below: tests write gzip)
   libxxhash-dev                          # state-file checksums (header-only use)
   libcli11-dev                           # command line
   zlib1g-dev                             # gzip-compressed event files

@@ -1,15 +1,19 @@
 #include "runtime/io/input_stream.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 
 #include <fmt/format.h>
+
+#include "runtime/io/gzip_stream.h"
+#include "runtime/io/read_ahead.h"
 
 namespace scorec::runtime {
 namespace {
@@ -18,11 +22,23 @@ namespace {
 // format (which a pipe cannot give back).
 class FdStream final : public InputStream {
  public:
-  FdStream(int fd, std::string name, std::string sniffed = {}) : fd_(fd), sniffed_(std::move(sniffed)) {
+  FdStream(int fd, std::string name, bool regular, std::string sniffed = {})
+      : fd_(fd), sniffed_(std::move(sniffed)) {
     name_ = std::move(name);
+    // A pipe or terminal can wait for ever; interrupt() wakes the wait through this pipe.
+    // (A regular file never waits long: its reads need no waking.)
+    if (!regular && ::pipe2(wake_, O_CLOEXEC | O_NONBLOCK) != 0) wake_[0] = wake_[1] = -1;
   }
   ~FdStream() override {
-    if (fd_ >= 0) ::close(fd_);
+    for (int fd : {fd_, wake_[0], wake_[1]})
+      if (fd >= 0) ::close(fd);
+  }
+  void interrupt() override {
+    interrupted_.store(true);
+    if (wake_[1] >= 0) {
+      char b = 1;
+      [[maybe_unused]] ssize_t r = ::write(wake_[1], &b, 1);  // full (already woken) is fine
+    }
   }
   Expected<size_t> read(char* dst, size_t n) override {
     if (sniffed_used_ < sniffed_.size()) {
@@ -32,90 +48,27 @@ class FdStream final : public InputStream {
       return k;
     }
     for (;;) {
+      if (interrupted_.load()) return Error{"reading was stopped", name_};
+      if (wake_[0] >= 0) {
+        pollfd fds[2] = {{fd_, POLLIN, 0}, {wake_[0], POLLIN, 0}};
+        if (::poll(fds, 2, -1) < 0 && errno != EINTR)
+          return Error{fmt::format("cannot read: {}", std::strerror(errno)), name_};
+        if (fds[1].revents != 0) continue;  // interrupted: reported above
+        if (fds[0].revents == 0) continue;
+      }
       ssize_t got = ::read(fd_, dst, n);
       if (got >= 0) return static_cast<size_t>(got);
-      if (errno == EINTR) continue;
+      if (errno == EINTR || errno == EAGAIN) continue;
       return Error{fmt::format("cannot read: {}", std::strerror(errno)), name_};
     }
   }
 
  private:
   int fd_;
+  int wake_[2] = {-1, -1};
+  std::atomic<bool> interrupted_{false};
   std::string sniffed_;
   size_t sniffed_used_ = 0;
-};
-
-// Gzip (RFC 1952) with inflate rather than gzread: gzread reads concatenated members
-// but silently ignores anything else after one, and this reader must not drop input.
-class GzStream final : public InputStream {
- public:
-  explicit GzStream(std::unique_ptr<FdStream> raw) : raw_(std::move(raw)), in_(256 * 1024) {
-    name_ = raw_->name();
-  }
-  ~GzStream() override {
-    if (ready_) inflateEnd(&zs_);
-  }
-  Status init() {
-    if (inflateInit2(&zs_, 16 + MAX_WBITS) != Z_OK) return Error{"cannot start gzip decompression", name_};
-    ready_ = true;
-    return Ok{};
-  }
-
-  Expected<size_t> read(char* dst, size_t n) override {
-    if (done_) return size_t{0};
-    zs_.next_out = reinterpret_cast<Bytef*>(dst);
-    zs_.avail_out = static_cast<uInt>(std::min<size_t>(n, 1u << 30));
-    const uInt want = zs_.avail_out;
-    while (zs_.avail_out == want) {
-      if (zs_.avail_in == 0 && !raw_eof_) {
-        auto got = raw_->read(reinterpret_cast<char*>(in_.data()), in_.size());
-        if (!got) return got.error();
-        raw_eof_ = *got == 0;
-        zs_.next_in = in_.data();
-        zs_.avail_in = static_cast<uInt>(*got);
-      }
-      if (zs_.avail_in == 0 && raw_eof_) {
-        if (member_bytes_ == 0) {  // the end falls between members: a clean end
-          done_ = true;
-          break;
-        }
-        if (members_ > 0 && member_bytes_ <= 2) return trailing_data();
-        return Error{"cannot decompress: the gzip data ends early (a truncated file?)", name_};
-      }
-      uInt before = zs_.avail_in;
-      int rc = inflate(&zs_, Z_NO_FLUSH);
-      member_bytes_ += before - zs_.avail_in;
-      if (rc == Z_STREAM_END) {
-        // Another member may follow; anything else is an error, reported where it starts.
-        offset_ += member_bytes_;
-        member_bytes_ = 0;
-        members_ += 1;
-        if (inflateReset(&zs_) != Z_OK) return Error{"cannot decompress: gzip reset failed", name_};
-        continue;
-      }
-      // A member starts with 2 magic bytes; a bad header right after a member is not gzip.
-      if (rc == Z_DATA_ERROR && members_ > 0 && member_bytes_ <= 2) return trailing_data();
-      if (rc != Z_OK && rc != Z_BUF_ERROR)
-        return Error{fmt::format("cannot decompress: {}", zs_.msg ? zs_.msg : "gzip error"), name_};
-    }
-    return static_cast<size_t>(want - zs_.avail_out);
-  }
-
- private:
-  Error trailing_data() const {
-    return Error{fmt::format("data that is not gzip follows the compressed data at byte offset {} "
-                             "(concatenated gzip files are read, other data is not)",
-                             offset_),
-                 name_};
-  }
-
-  std::unique_ptr<FdStream> raw_;
-  std::vector<Bytef> in_;
-  z_stream zs_{};
-  bool ready_ = false, raw_eof_ = false, done_ = false;
-  uint64_t offset_ = 0;        // compressed bytes of the members before the current one
-  uint64_t member_bytes_ = 0;  // compressed bytes of the current member so far
-  uint64_t members_ = 0;
 };
 
 bool is_gzip_magic(std::string_view head) {
@@ -146,11 +99,10 @@ Expected<std::unique_ptr<InputStream>> open_fd(int fd, const std::string& name) 
     }
   }
   head.resize(got);
-  auto raw = std::make_unique<FdStream>(fd, name, regular ? std::string() : head);
+  auto raw = std::make_unique<FdStream>(fd, name, regular, regular ? std::string() : head);
   if (!is_gzip_magic(head)) return std::unique_ptr<InputStream>(std::move(raw));
-  auto gz = std::make_unique<GzStream>(std::move(raw));
-  if (auto s = gz->init(); !s) return s.error();
-  return std::unique_ptr<InputStream>(std::move(gz));
+  // Inflating runs ahead on a second core, overlapping the reader's parsing.
+  return read_ahead(gzip_stream(std::move(raw)));
 }
 
 }  // namespace

@@ -1,8 +1,9 @@
 // Byte sources for the readers: a plain file, a gzip file (recognised by its magic
-// bytes; concatenated members are all read, other data after them is an error), a
-// pipe, or standard input, read in blocks, and a ChunkBuffer that keeps only the unconsumed
-// tail of the input plus one block in memory. Memory is bounded by the block size and
-// the longest single record, never by the file size.
+// bytes; concatenated members are all read, other data after them is an error;
+// gzip_stream.h), a pipe, or standard input, read in blocks, and a ChunkBuffer that keeps
+// only the unconsumed tail of the input plus one block in memory. Memory is bounded by
+// the block size and the longest single record, never by the file size (gzip input adds
+// its read-ahead blocks, read_ahead.h).
 #pragma once
 
 #include <cstddef>
@@ -20,10 +21,15 @@ class InputStream {
   virtual ~InputStream() = default;
   // Reads up to n bytes; 0 means end of input.
   virtual Expected<size_t> read(char* dst, size_t n) = 0;
+  // Makes a read() waiting for a pipe or terminal, in another thread, return (with an
+  // error) instead of waiting on, now and from then on. Safe to call from any thread.
+  // For a thread reading ahead to be stopped when its reader is gone.
+  virtual void interrupt() {}
   const std::string& name() const { return name_; }
 
   // "-" is standard input. Content starting with the gzip magic bytes is decompressed,
-  // from a file or a pipe alike (a .gz name holding plain text is read as it is).
+  // from a file or a pipe alike (a .gz name holding plain text is read as it is), on a
+  // thread of its own that stays a few blocks ahead of the reader.
   static Expected<std::unique_ptr<InputStream>> open(const std::string& path);
 
  protected:

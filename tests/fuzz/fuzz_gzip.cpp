@@ -1,5 +1,6 @@
-// Gzip-compressed event files: the fuzz input is compressed (as one gzip member, and
-// as two members, which gzip tools write when files are concatenated) and read as
+// Gzip-compressed event files: the fuzz input is compressed (as one gzip member, as two
+// members, which gzip tools write when files are concatenated, and as three members
+// whose headers carry a name, a comment, extra data and a header CRC) and read as
 // events and as profiles, the format sniffed from the content. The result must be the
 // result of reading the same bytes uncompressed.
 #include <zlib.h>
@@ -14,10 +15,20 @@
 
 namespace {
 
-std::string gzip_member(std::string_view in) {
+std::string gzip_member(std::string_view in, bool header_fields = false) {
   z_stream zs{};
   scorec::fuzz::check(deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) == Z_OK,
                       "deflateInit2 failed");
+  static char name[] = "events.csv", comment[] = "fuzz", extra[] = "XY\x02\x00ab";
+  gz_header head{};
+  if (header_fields) {
+    head.name = reinterpret_cast<Bytef*>(name);
+    head.comment = reinterpret_cast<Bytef*>(comment);
+    head.extra = reinterpret_cast<Bytef*>(extra);
+    head.extra_len = sizeof extra - 1;
+    head.hcrc = 1;
+    scorec::fuzz::check(deflateSetHeader(&zs, &head) == Z_OK, "deflateSetHeader failed");
+  }
   std::string out(deflateBound(&zs, in.size()) + 32, '\0');
   zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
   zs.avail_in = static_cast<uInt>(in.size());
@@ -36,6 +47,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const std::string plain = scorec::fuzz::scratch_path("input");
   static const std::string one = scorec::fuzz::scratch_path("input.gz");
   static const std::string two = scorec::fuzz::scratch_path("two_members.gz");
+  static const std::string three = scorec::fuzz::scratch_path("three_members.gz");
   const auto& program = scorec::fuzz::fixed_program("schema.score");
   std::string_view bytes(reinterpret_cast<const char*>(data), size);
   // Plain bytes that start like gzip are themselves decompressed: not the same data.
@@ -43,6 +55,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   scorec::fuzz::write_file(plain, bytes);
   scorec::fuzz::write_file(one, gzip_member(bytes));
   scorec::fuzz::write_file(two, gzip_member(bytes.substr(0, size / 2)) + gzip_member(bytes.substr(size / 2)));
+  scorec::fuzz::write_file(three, gzip_member(bytes.substr(0, size / 3), true) + gzip_member("", true) +
+                                      gzip_member(bytes.substr(size / 3), true));
   for (const auto& mode : scorec::fuzz::read_modes()) {
     std::string want = scorec::fuzz::read_dump(plain, program, mode);
     std::string got = scorec::fuzz::read_dump(one, program, mode);
@@ -51,6 +65,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     got = scorec::fuzz::read_dump(two, program, mode);
     scorec::fuzz::check(want == got, "the two-member gzip file reads differently from the same bytes uncompressed\n"
                                      "--- plain:\n" + want + "--- gzip:\n" + got);
+    got = scorec::fuzz::read_dump(three, program, mode);
+    scorec::fuzz::check(want == got, "the three-member gzip file with named headers reads differently from the same "
+                                     "bytes uncompressed\n--- plain:\n" + want + "--- gzip:\n" + got);
   }
   return 0;
 }

@@ -9,26 +9,6 @@
 #include "runtime/io/readers.h"
 
 namespace scorec::runtime {
-namespace {
-
-// A block's bytes as an input stream, under the file's name.
-class TextStream final : public InputStream {
- public:
-  TextStream(std::string_view text, const std::string& name) : text_(text) { name_ = name; }
-  Expected<size_t> read(char* dst, size_t n) override {
-    size_t k = std::min(n, text_.size() - at_);
-    if (k > 0) std::memcpy(dst, text_.data() + at_, k);
-    at_ += k;
-    return k;
-  }
-
- private:
-  std::string_view text_;
-  size_t at_ = 0;
-};
-
-}  // namespace
-
 void read_block(const TextBlock& block, const BlockReadOptions& o, ParsedBlock& out) {
   IngestContext ctx{*o.schema, out.strings, out.lists, out.users, out.profiles, out.stats, o.skip_bad};
   ctx.partition = o.partition;
@@ -37,7 +17,7 @@ void read_block(const TextBlock& block, const BlockReadOptions& o, ParsedBlock& 
   // Read in the usual chunks, not all at once: a record over ChunkBuffer::kMaxRecord
   // (a lenient quote left open) then fails here exactly as in one reader over the file,
   // and a block joined with the next ones never grows past that.
-  auto buf = std::make_unique<ChunkBuffer>(std::make_unique<TextStream>(block.text, o.name));
+  auto buf = std::make_unique<ChunkBuffer>(std::make_unique<MemoryStream>(block.text, o.name));
   // Numbered from the file's line of the block's first byte (the header copy's line
   // before it), every line number the reader gives, messages included, is the file's.
   buf->set_first_line(block.first_line - block.prefix_lines);

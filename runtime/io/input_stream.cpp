@@ -168,4 +168,11 @@ Expected<bool> ChunkBuffer::fill() {
   return total > 0;
 }
 
+Expected<size_t> MemoryStream::read(char* dst, size_t n) {
+  size_t k = std::min({n, step_, bytes_.size() - at_});
+  if (k > 0) std::memcpy(dst, bytes_.data() + at_, k);
+  at_ += k;
+  return k;
+}
+
 }  // namespace scorec::runtime

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "support/expected.h"
@@ -34,6 +35,20 @@ class InputStream {
 
  protected:
   std::string name_;
+};
+
+// Bytes already in memory (not owned: they must outlive the stream), under a name for
+// messages, handed out at most `step` bytes per read (tests read in small steps).
+class MemoryStream final : public InputStream {
+ public:
+  MemoryStream(std::string_view bytes, std::string name, size_t step = SIZE_MAX) : bytes_(bytes), step_(step) {
+    name_ = std::move(name);
+  }
+  Expected<size_t> read(char* dst, size_t n) override;
+
+ private:
+  std::string_view bytes_;
+  size_t step_, at_ = 0;
 };
 
 // Whether `path` can be opened and read a second time from its start: a regular file

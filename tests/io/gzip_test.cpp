@@ -14,21 +14,6 @@
 namespace scorec::runtime::testing {
 namespace {
 
-// Bytes in memory, handed out at most `step` at a time.
-class BytesStream final : public InputStream {
- public:
-  BytesStream(std::string bytes, size_t step) : bytes_(std::move(bytes)), step_(step) { name_ = "mem.gz"; }
-  Expected<size_t> read(char* dst, size_t n) override {
-    size_t k = std::min({n, step_, bytes_.size() - pos_});
-    std::memcpy(dst, bytes_.data() + pos_, k);
-    pos_ += k;
-    return k;
-  }
-
- private:
-  std::string bytes_;
-  size_t step_, pos_ = 0;
-};
 
 struct HeaderFields {
   std::string name, comment, extra;
@@ -66,7 +51,7 @@ struct ReadResult {
 
 ReadResult read_gzip(const std::string& gz, size_t in_step = 1 << 20, size_t out_step = 1 << 20,
                      size_t input_block = kGzipInputBlock) {
-  auto s = gzip_stream(std::make_unique<BytesStream>(gz, in_step), input_block);
+  auto s = gzip_stream(std::make_unique<MemoryStream>(gz, "mem.gz", in_step), input_block);
   ReadResult r;
   std::string buf(out_step, '\0');
   for (;;) {

@@ -938,7 +938,7 @@ class AstBuilder {
   // that rule. Legal, but easily misread (as a score-wide cap, or as belonging to the
   // next rule), so a modifier that starts a line after the weight's last line is W023.
   void warn_modifiers_on_new_lines(ScoreParser::OnRuleContext* on) {
-    antlr4::Token* before = on->weight() ? on->weight()->getStop() : on->expr() ? on->expr()->getStop() : on->IDENT()->getSymbol();
+    antlr4::Token* before = on->weight() ? on->weight()->getStop() : on->expr() ? on->expr()->getStop() : symbol_or_start(on->IDENT(), on);
     for (auto* m : on->modifier()) {
       antlr4::Token* first = m->getStart();
       if (before && first && first->getLine() > before->getLine()) {
@@ -1067,6 +1067,12 @@ class AstBuilder {
 
   // ----- expressions
 
+  // An operator's token, or the construct's first token where error recovery left the
+  // operator out of the tree.
+  static antlr4::Token* symbol_or_start(antlr4::tree::TerminalNode* n, antlr4::ParserRuleContext* c) {
+    return n ? n->getSymbol() : c->getStart();
+  }
+
   ExprPtr make(ExprKind k, Loc l) {
     auto e = std::make_unique<Expr>();
     e->kind = k;
@@ -1127,11 +1133,15 @@ class AstBuilder {
       return binary("??", tok ? tok->getSymbol() : m->getStart(), m->expr(0), m->expr(1));
     }
     if (auto* m = dynamic_cast<ScoreParser::AndExprContext*>(c))
-      return binary("and", m->AND()->getSymbol(), m->expr(0), m->expr(1));
+      return binary("and", symbol_or_start(m->AND(), m), m->expr(0), m->expr(1));
     if (auto* m = dynamic_cast<ScoreParser::OrExprContext*>(c))
-      return binary("or", m->OR()->getSymbol(), m->expr(0), m->expr(1));
-    if (auto* m = dynamic_cast<ScoreParser::InExprContext*>(c))
+      return binary("or", symbol_or_start(m->OR(), m), m->expr(0), m->expr(1));
+    if (auto* m = dynamic_cast<ScoreParser::InExprContext*>(c)) {
+      // `3 not` with no `in`: the syntax error is reported; keep only the left side
+      // so that no second, location-less error follows from the missing list.
+      if (!m->IN()) return expr(m->expr(0));
       return binary(m->NOT() ? "not in" : "in", m->IN()->getSymbol(), m->expr(0), m->expr(1), ExprKind::In);
+    }
     return make(ExprKind::Null, loc(c));
   }
 

@@ -52,6 +52,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view bytes(reinterpret_cast<const char*>(data), size);
   // Plain bytes that start like gzip are themselves decompressed: not the same data.
   if (bytes.substr(0, 2) == "\x1f\x8b") return 0;
+  // read_dump writes each file's own path as <input>; data that names one of the other
+  // scratch files (libFuzzer learns the paths from string comparisons) would then read
+  // differently by design, not by a bug.
+  if (bytes.find(scorec::fuzz::scratch_path("")) != std::string_view::npos) return 0;
   scorec::fuzz::write_file(plain, bytes);
   scorec::fuzz::write_file(one, gzip_member(bytes));
   scorec::fuzz::write_file(two, gzip_member(bytes.substr(0, size / 2)) + gzip_member(bytes.substr(size / 2)));

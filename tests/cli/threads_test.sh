@@ -20,7 +20,7 @@ same_for_all_threads() {
   local ref_rc=$?
   if [ "$ref_rc" != "$want" ]; then bad "$what: 1 thread exits $ref_rc, expected $want"; sed 's/^/    /' "$tmp/ref.err" | head -5; return; fi
   for t in 1 2 7; do
-    for bb in 64 997 1000000; do
+    for bb in $block_sizes; do
       "$@" --threads $t --block-bytes $bb >"$tmp/got.out" 2>"$tmp/got.err"
       local rc=$?
       if [ $rc != $ref_rc ]; then bad "$what, --threads $t --block-bytes $bb: exit $rc, 1 thread $ref_rc"; sed 's/^/    /' "$tmp/got.err" | head -5; continue; fi
@@ -30,6 +30,8 @@ same_for_all_threads() {
     done
   done
 }
+
+block_sizes="64 997 1000000"
 
 # Every shipped example, both engines.
 for dir in examples/*/; do
@@ -157,4 +159,19 @@ for t in 1 2; do
   cmp -s "$tmp/ref.err" "$tmp/got.err" && ok || { bad "open quote, --threads $t: error differs"; diff "$tmp/ref.err" "$tmp/got.err"; }
 done
 rm -f "$tmp/open_quote.csv"
+
+# The real files of ../shared/data (when present) with the rules and mappings of
+# examples/real_data, both engines: messy ids ("17850.0"), missing users, quoted
+# fields, a gzip file of half a million lines.
+block_sizes="65536 1000000 8388608"
+real_case() {  # name data_file
+  local data="$root/../shared/data/$2"
+  if [ ! -f "$data" ]; then echo "skip: $data is absent"; return; fi
+  for engine in interp jit; do
+    same_for_all_threads "real data $1 ($engine)" 0 "$scorec" run "examples/real_data/$1.score" --events "$data" \
+      --mapping "examples/real_data/$1.mapping" --engine $engine
+  done
+}
+real_case retail online_retail_uci.csv.gz
+real_case rees46 rees46_2019-Oct_first17k.csv
 finish

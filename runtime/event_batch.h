@@ -44,6 +44,16 @@ struct EventBatch {
     columns.resize(static_cast<size_t>(num_columns));
     for (auto& c : columns) c.clear();
   }
+  void reserve(size_t rows) {
+    user.reserve(rows);
+    type.reserve(rows);
+    ts.reserve(rows);
+    line.reserve(rows);
+    for (auto& c : columns) {
+      c.values.reserve(rows);
+      c.valid.reserve(rows);
+    }
+  }
   // Appends every row of `src`, or the given rows of it, in that order.
   void append(const EventBatch& src);
   void append(const EventBatch& src, std::span<const uint32_t> rows);

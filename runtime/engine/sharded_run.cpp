@@ -1,5 +1,6 @@
 #include "runtime/engine/sharded_run.h"
 
+#include <limits>
 #include <map>
 
 #include <fmt/format.h>
@@ -7,6 +8,7 @@
 #include "runtime/engine/finalize.h"
 #include "runtime/io/block_reader.h"
 #include "runtime/io/field_mapping.h"
+#include "runtime/io/input_stream.h"
 #include "runtime/io/reader_common.h"
 #include "support/hash.h"
 #include "support/parallel.h"
@@ -24,13 +26,42 @@ uint32_t shard_of(uint64_t hash, uint32_t shards) {
 
 struct Shard {
   Shard(const ir::Program& program, std::unique_ptr<Engine> e)
-      : run(program), engine(std::move(e)), session(run, *engine, false), col_types(program.schema.column_types()) {
-    events.reset(program.schema.num_columns);
-  }
+      : run(program), engine(std::move(e)), session(run, *engine, false), col_types(program.schema.column_types()) {}
   RunState run;
   std::unique_ptr<Engine> engine;
   Session session;
-  EventBatch events;
+  // This shard's events, one part per round of blocks, in file order. Parts, not one
+  // growing batch: no copy of every event at each doubling, nor its page faults.
+  std::vector<EventBatch> parts;
+  // Whether the parts, one after the other, are in time order (as a file of events
+  // logged as they happened is): then they are scored part by part, which is what one
+  // batch of them all would be (Session::apply scores a batch in time order).
+  bool in_time_order = true;
+  double last_ts = -std::numeric_limits<double>::infinity();
+  bool scored_some = false;  // parts were scored as they were read
+
+  // Scores the parts held so far, then lets them go.
+  Status score_parts(const std::string& source) {
+    if (in_time_order) {
+      for (auto& part : parts) {
+        if (auto st = session.apply(part, false, source); !st) return st;
+        part = EventBatch{};
+      }
+      parts.clear();
+      return Ok{};
+    }
+    EventBatch all;
+    all.reset(run.program.schema.num_columns);
+    size_t rows = 0;
+    for (const auto& part : parts) rows += part.size();
+    all.reserve(rows);
+    for (auto& part : parts) {
+      all.append(part);
+      part = EventBatch{};
+    }
+    parts.clear();
+    return session.apply(all, false, source);
+  }
   std::vector<ir::Type> col_types;
   std::map<std::vector<uint32_t>, uint32_t> list_ids;  // list content -> id, as a reader dedups them
   // Scratch, per block: the block's ids in this shard's pools (-1: not yet).
@@ -78,9 +109,15 @@ struct Shard {
     rows.clear();
     for (uint32_t r = 0; r < b.events.size(); ++r)
       if (owner[b.events.user[r]] == k) rows.push_back(r);
+    EventBatch& events = parts.back();
     size_t from = events.size();
     events.append(b.events, rows);
-    for (size_t r = from; r < events.size(); ++r) events.user[r] = static_cast<uint32_t>(user_map[events.user[r]]);
+    for (size_t r = from; r < events.size(); ++r) {
+      events.user[r] = static_cast<uint32_t>(user_map[events.user[r]]);
+      // The adjacent-pair test of std::is_sorted, as time_order() makes it.
+      if (events.ts[r] < last_ts) in_time_order = false;
+      last_ts = events.ts[r];
+    }
     for (size_t c = 0; c < events.columns.size(); ++c) {
       if (col_types[c] != ir::Type::String && col_types[c] != ir::Type::StringList) continue;
       auto& col = events.columns[c];
@@ -102,8 +139,14 @@ void distribute(std::vector<std::unique_ptr<Shard>>& shards, const std::vector<s
   std::vector<std::vector<uint32_t>> owner(blocks.size());
   const auto n = static_cast<uint32_t>(shards.size());
   parallel_for(blocks.size(), threads, [&](size_t i) { owner[i] = owners(*blocks[i], n); });
+  size_t rows = 0;
+  for (const auto& b : blocks) rows += b->events.size();
   parallel_for(shards.size(), threads, [&](size_t k) {
-    for (size_t i = 0; i < blocks.size(); ++i) shards[k]->take(*blocks[i], owner[i], static_cast<uint32_t>(k), source);
+    Shard& s = *shards[k];
+    EventBatch& part = s.parts.emplace_back();
+    part.reset(s.run.program.schema.num_columns);
+    part.reserve(rows / n + rows / (4 * n) + 1024);  // a hash spreads users about evenly
+    for (size_t i = 0; i < blocks.size(); ++i) s.take(*blocks[i], owner[i], static_cast<uint32_t>(k), source);
   });
 }
 
@@ -150,7 +193,14 @@ void add_engine_stats(EngineStats& into, const EngineStats& s) {
 
 bool can_shard(const RunOptions& o) { return o.threads >= 1 && !o.stream && !o.state_in && !o.state_out; }
 
-Expected<RunOutput> run_sharded(const ir::Program& program, const RunOptions& o, const Engine& engine) {
+namespace {
+
+// One run over the file. With `score_as_read`, the events are scored round by round
+// as they are read, as long as each shard's events come in time order; a shard whose
+// order breaks after it scored some makes the run return nullopt (to be run again
+// holding the events).
+Expected<std::optional<RunOutput>> run_shards(const ir::Program& program, const RunOptions& o, const Engine& engine,
+                                              bool score_as_read) {
   const unsigned threads = o.threads;
   const ir::Schema& schema = program.schema;
   std::vector<std::unique_ptr<Shard>> shards;
@@ -185,6 +235,9 @@ Expected<RunOutput> run_sharded(const ir::Program& program, const RunOptions& o,
   IngestStats& stats = summary.events;
   for (auto& w : mapping_warnings(schema, o.events_mapping)) add_warning(stats, std::move(w));
   stats.events_by_type.assign(schema.events.size(), 0);
+  if (score_as_read)
+    for (auto& s : shards)
+      if (auto st = s->session.begin(*o.as_of); !st) return st.error();
 
   // Rounds of a few blocks per thread: read, parse in parallel, check in file order,
   // hand the users to their shards.
@@ -251,6 +304,18 @@ Expected<RunOutput> run_sharded(const ir::Program& program, const RunOptions& o,
     }
     if (input_error) return *input_error;
     distribute(shards, blocks, threads, kFromEvents);
+    if (!score_as_read) continue;
+    for (const auto& s : shards)
+      if (!s->in_time_order && s->scored_some) return std::optional<RunOutput>();
+    std::vector<std::optional<Error>> failed(shards.size());
+    parallel_for(shards.size(), threads, [&](size_t k) {
+      Shard& s = *shards[k];
+      if (!s.in_time_order) return;  // held until the end, and scored in time order then
+      if (auto st = s.score_parts(o.events_path); !st) failed[k] = st.error();
+      s.scored_some = true;
+    });
+    for (auto& f : failed)
+      if (f) return *f;
   }
 
   // The as-of time, as one run takes it.
@@ -265,10 +330,11 @@ Expected<RunOutput> run_sharded(const ir::Program& program, const RunOptions& o,
   std::vector<std::optional<Error>> failed(shards.size());
   parallel_for(shards.size(), threads, [&](size_t k) {
     Shard& s = *shards[k];
-    if (auto st = s.session.begin(as_of); !st) failed[k] = st.error();
-    else if (auto st2 = s.session.apply(s.events, false, o.events_path); !st2) failed[k] = st2.error();
+    if (!score_as_read)
+      if (auto st = s.session.begin(as_of); !st) failed[k] = st.error();
+    if (!failed[k])
+      if (auto st = s.score_parts(o.events_path); !st) failed[k] = st.error();
     s.session.finish();
-    s.events = EventBatch{};
   });
   for (auto& f : failed)
     if (f) return *f;
@@ -293,7 +359,23 @@ Expected<RunOutput> run_sharded(const ir::Program& program, const RunOptions& o,
     summary.users += s->run.users.size();
   }
   summary.as_of = as_of;
-  return out;
+  return std::optional<RunOutput>(std::move(out));
+}
+
+}  // namespace
+
+Expected<RunOutput> run_sharded(const ir::Program& program, const RunOptions& o, const Engine& engine) {
+  // Scoring as the file is read needs the as-of time before the end, and, when the
+  // rules read profile attributes, every `identify` trait before the first event (one
+  // run scores each event with the final traits). A file can be read again when its
+  // order turns out not to allow it.
+  const bool score_as_read = o.as_of && program.schema.profile.empty() && can_read_twice(o.events_path);
+  auto out = run_shards(program, o, engine, score_as_read);
+  if (!out) return out.error();
+  if (*out) return std::move(**out);
+  auto again = run_shards(program, o, engine, false);
+  if (!again) return again.error();
+  return std::move(**again);
 }
 
 }  // namespace scorec::runtime

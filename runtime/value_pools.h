@@ -15,6 +15,7 @@
 
 #include <boost/unordered/unordered_flat_map.hpp>
 
+#include "support/big_alloc.h"
 #include "support/hash.h"
 
 namespace scorec::runtime {
@@ -123,7 +124,9 @@ class StringPool {
   std::vector<std::unique_ptr<char[]>> blocks_, big_;
   size_t used_ = 0;
   std::vector<std::string_view> views_;  // id -> the string in the arena
-  boost::unordered_flat_map<Key, uint32_t, KeyHash> index_;
+  // At a million ids the table spans tens of MB read at random: huge pages
+  // (support/big_alloc.h) spare most lookups a TLB miss as well as the cache miss.
+  boost::unordered_flat_map<Key, uint32_t, KeyHash, std::equal_to<Key>, BigAlloc<std::pair<const Key, uint32_t>>> index_;
 };
 
 class ListPool {

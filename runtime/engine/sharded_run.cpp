@@ -228,6 +228,8 @@ Expected<std::optional<RunOutput>> run_shards(const ir::Program& program, const 
   ro.path = o.events_path;
   ro.name = (*source)->name();
   ro.format = (*source)->format();
+  // The next rounds' blocks are cut while this round's are parsed and scored.
+  BlockReadAhead blocks_ahead(std::move(*source), 2 * static_cast<size_t>(threads));
   ro.mapping = &o.events_mapping;
   ro.schema = &schema;
   ro.skip_bad = o.skip_bad;
@@ -248,7 +250,7 @@ Expected<std::optional<RunOutput>> run_shards(const ir::Program& program, const 
     std::vector<TextBlock> texts;
     while (texts.size() < 2 * static_cast<size_t>(threads)) {
       TextBlock t;
-      auto more = (*source)->next(t);
+      auto more = blocks_ahead.next(t);
       if (!more) {
         // The input failed here; the blocks before it are read first, since a
         // malformed line in them would have stopped one reader before this point.

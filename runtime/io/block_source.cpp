@@ -1,6 +1,12 @@
 #include "runtime/io/block_source.h"
 
+#include <condition_variable>
 #include <cstring>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <system_error>
+#include <thread>
 #include <vector>
 
 #include "runtime/io/csv_parser.h"
@@ -104,6 +110,69 @@ Expected<bool> BlockSource::next(TextBlock& out) {
   next_line_ += out.breaks;
   buf_->consume(cut);
   return true;
+}
+
+struct BlockReadAhead::State {
+  std::mutex mu;
+  std::condition_variable changed;
+  std::deque<TextBlock> ready;
+  std::optional<Error> error;  // after the blocks in `ready`
+  bool ended = false;          // no block after the ones in `ready`
+  bool stop = false;
+  size_t depth = 1;
+  std::thread thread;
+};
+
+BlockReadAhead::BlockReadAhead(std::unique_ptr<BlockSource> source, size_t depth)
+    : source_(std::move(source)), state_(std::make_unique<State>()) {
+  State& st = *state_;
+  st.depth = std::max<size_t>(depth, 1);
+  try {
+    st.thread = std::thread([this, &st] {
+      while (true) {
+        {
+          std::unique_lock lock(st.mu);
+          st.changed.wait(lock, [&] { return st.stop || st.ready.size() < st.depth; });
+          if (st.stop) return;
+        }
+        TextBlock t;
+        auto more = source_->next(t);
+        std::lock_guard lock(st.mu);
+        if (!more) st.error = more.error();
+        else if (!*more) st.ended = true;
+        else st.ready.push_back(std::move(t));
+        st.changed.notify_all();
+        if (st.error || st.ended) return;
+      }
+    });
+  } catch (const std::system_error&) {
+    // No thread: next() reads the source itself.
+  }
+}
+
+BlockReadAhead::~BlockReadAhead() {
+  if (!state_->thread.joinable()) return;
+  {
+    std::lock_guard lock(state_->mu);
+    state_->stop = true;
+  }
+  state_->changed.notify_all();
+  state_->thread.join();
+}
+
+Expected<bool> BlockReadAhead::next(TextBlock& out) {
+  State& st = *state_;
+  if (!st.thread.joinable()) return source_->next(out);
+  std::unique_lock lock(st.mu);
+  st.changed.wait(lock, [&] { return !st.ready.empty() || st.error || st.ended; });
+  if (!st.ready.empty()) {
+    out = std::move(st.ready.front());
+    st.ready.pop_front();
+    st.changed.notify_all();
+    return true;
+  }
+  if (st.error) return *st.error;
+  return false;
 }
 
 void BlockSource::join(TextBlock& block, const TextBlock& next) {

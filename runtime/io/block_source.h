@@ -64,6 +64,27 @@ class BlockSource {
   bool first_ = true;
 };
 
+// A BlockSource read on a thread of its own, a few blocks ahead, so that cutting and
+// copying the next blocks overlaps with parsing and scoring the current ones. The
+// blocks and the source's error come out exactly as from the source itself. The
+// thread is stopped and joined on destruction; without a thread to be had, the
+// source is read in the caller's thread.
+class BlockReadAhead {
+ public:
+  BlockReadAhead(std::unique_ptr<BlockSource> source, size_t depth);
+  ~BlockReadAhead();
+  BlockReadAhead(const BlockReadAhead&) = delete;
+  BlockReadAhead& operator=(const BlockReadAhead&) = delete;
+
+  BlockSource& source() { return *source_; }
+  Expected<bool> next(TextBlock& out);
+
+ private:
+  struct State;
+  std::unique_ptr<BlockSource> source_;
+  std::unique_ptr<State> state_;
+};
+
 // Line breaks in `text` as the readers count them: LF, CRLF and a lone CR each one.
 uint64_t count_line_breaks(std::string_view text);
 

@@ -245,6 +245,15 @@ Expected<std::optional<RunOutput>> run_shards(const ir::Program& program, const 
   // hand the users to their shards.
   std::optional<TextBlock> carry;  // a block whose last record runs into the next
   std::optional<Error> input_error;
+  // Parsed blocks of earlier rounds, emptied, for their memory (ParsedBlock::reset).
+  std::vector<std::unique_ptr<ParsedBlock>> spare;
+  auto new_block = [&] {
+    if (spare.empty()) return std::make_unique<ParsedBlock>(schema.profile.size());
+    auto b = std::move(spare.back());
+    spare.pop_back();
+    b->reset();
+    return b;
+  };
   bool done = false;
   while (!done) {
     std::vector<TextBlock> texts;
@@ -278,10 +287,8 @@ Expected<std::optional<RunOutput>> run_shards(const ir::Program& program, const 
       break;
     }
     std::vector<std::unique_ptr<ParsedBlock>> blocks(texts.size());
-    parallel_for(texts.size(), threads, [&](size_t i) {
-      blocks[i] = std::make_unique<ParsedBlock>(schema.profile.size());
-      read_block(texts[i], ro, *blocks[i]);
-    });
+    for (auto& b : blocks) b = new_block();
+    parallel_for(texts.size(), threads, [&](size_t i) { read_block(texts[i], ro, *blocks[i]); });
     // In file order: a block whose record runs over its end is read again joined with
     // the next (rare: a quoted field with line breaks across a cut).
     for (size_t i = 0; i < blocks.size(); ++i) {
@@ -295,8 +302,9 @@ Expected<std::optional<RunOutput>> run_shards(const ir::Program& program, const 
       }
       BlockSource::join(texts[i], texts[i + 1]);
       texts.erase(texts.begin() + static_cast<ptrdiff_t>(i) + 1);
+      spare.push_back(std::move(blocks[i + 1]));
       blocks.erase(blocks.begin() + static_cast<ptrdiff_t>(i) + 1);
-      blocks[i] = std::make_unique<ParsedBlock>(schema.profile.size());
+      blocks[i]->reset();
       read_block(texts[i], ro, *blocks[i]);
       --i;
     }
@@ -306,6 +314,8 @@ Expected<std::optional<RunOutput>> run_shards(const ir::Program& program, const 
     }
     if (input_error) return *input_error;
     distribute(shards, blocks, threads, kFromEvents);
+    for (auto& t : texts) blocks_ahead.recycle(std::move(t.text));
+    for (auto& b : blocks) spare.push_back(std::move(b));
     if (!score_as_read) continue;
     for (const auto& s : shards)
       if (!s->in_time_order && s->scored_some) return std::optional<RunOutput>();

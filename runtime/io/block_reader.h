@@ -31,6 +31,20 @@ struct ParsedBlock {
   std::optional<Error> error;
   // A CSV quoted field ran into the block's end: the block must be joined with the next.
   bool open_at_end = false;
+
+  // Empty again, for the next block, keeping the capacity of the large arrays (the
+  // events and the ids): fresh ones would be fresh pages, zeroed by the kernel.
+  void reset() {
+    strings = StringPool();
+    lists = ListPool();
+    users = UserIndex();
+    ids.clear();
+    profiles = ProfileTable(profiles.num_attrs());
+    stats = IngestStats();
+    events.reset(static_cast<int>(events.columns.size()));
+    error.reset();
+    open_at_end = false;
+  }
 };
 
 struct BlockReadOptions {

@@ -116,6 +116,7 @@ struct BlockReadAhead::State {
   std::mutex mu;
   std::condition_variable changed;
   std::deque<TextBlock> ready;
+  std::vector<std::string> spare;  // recycled texts
   std::optional<Error> error;  // after the blocks in `ready`
   bool ended = false;          // no block after the ones in `ready`
   bool stop = false;
@@ -136,6 +137,13 @@ BlockReadAhead::BlockReadAhead(std::unique_ptr<BlockSource> source, size_t depth
           if (st.stop) return;
         }
         TextBlock t;
+        {
+          std::lock_guard lock(st.mu);
+          if (!st.spare.empty()) {
+            t.text = std::move(st.spare.back());
+            st.spare.pop_back();
+          }
+        }
         auto more = source_->next(t);
         std::lock_guard lock(st.mu);
         if (!more) st.error = more.error();
@@ -173,6 +181,11 @@ Expected<bool> BlockReadAhead::next(TextBlock& out) {
   }
   if (st.error) return *st.error;
   return false;
+}
+
+void BlockReadAhead::recycle(std::string&& text) {
+  std::lock_guard lock(state_->mu);
+  if (state_->spare.size() < state_->depth) state_->spare.push_back(std::move(text));
 }
 
 void BlockSource::join(TextBlock& block, const TextBlock& next) {

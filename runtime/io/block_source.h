@@ -78,6 +78,8 @@ class BlockReadAhead {
 
   BlockSource& source() { return *source_; }
   Expected<bool> next(TextBlock& out);
+  // A block's text that is no longer needed: its memory holds a later block.
+  void recycle(std::string&& text);
 
  private:
   struct State;

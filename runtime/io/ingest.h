@@ -69,6 +69,12 @@ struct BlockIds {
     return std::string_view(bytes).substr(from, end[i] - from);
   }
   size_t size() const { return end.size(); }
+  void clear() {  // keeps the capacity, for the next block
+    bytes.clear();
+    end.clear();
+    hash.clear();
+    line.clear();
+  }
 };
 
 struct IngestContext {

@@ -223,6 +223,15 @@ std::string format_summary(const RunSummary& s, const ir::Program& program) {
   if (blank > 0 || trimmed > 0) out += fmt::format("summary: blank lines {}, user ids trimmed {}\n", blank, trimmed);
   if (e.other_messages > 0)
     out += fmt::format("summary: Segment page/screen/group/alias messages skipped {}\n", e.other_messages);
+  if (!e.names_read_as.empty()) {
+    // Most frequent first, so the names a tracking plan uses most lead the line.
+    std::vector<std::pair<std::string, IngestStats::ReadAs>> read_as(e.names_read_as.begin(), e.names_read_as.end());
+    std::stable_sort(read_as.begin(), read_as.end(), [](const auto& a, const auto& b) { return a.second.count > b.second.count; });
+    std::string list;
+    for (const auto& [name, m] : read_as)
+      list += fmt::format("{}'{}' -> {} ({})", list.empty() ? "" : ", ", name, program.schema.events[m.type].name, m.count);
+    out += fmt::format("summary: input names read as declared events: {}\n", list);
+  }
   for (const auto* w : {&s.profiles.warnings, &e.warnings})
     for (const auto& text : *w) out += fmt::format("warning: {}\n", text);
   out += format_input_findings(input_findings(s, program), e, s.profiles);

@@ -38,6 +38,11 @@ void add_stats(IngestStats& into, const IngestStats& later) {
   into.skipped_bad += later.skipped_bad;
   into.unknown_events += later.unknown_events;
   for (const auto& [name, n] : later.unknown_by_name) into.unknown_by_name[name] += n;
+  for (const auto& [name, m] : later.names_read_as) {
+    auto& to = into.names_read_as[name];
+    to.type = m.type;
+    to.count += m.count;
+  }
   into.missing_user += later.missing_user;
   into.profiles_read += later.profiles_read;
   into.bad_values += later.bad_values;

@@ -34,6 +34,13 @@ struct IngestStats {
   uint64_t skipped_bad = 0;      // malformed lines skipped under --skip-bad
   uint64_t unknown_events = 0;   // well-formed events of an undeclared type
   std::map<std::string, uint64_t> unknown_by_name;  // input name -> count
+  // Input names that matched a declared event only in one spelling (runtime/io/
+  // event_names.h): input name -> the event type and the count, every partition.
+  struct ReadAs {
+    uint16_t type = 0;
+    uint64_t count = 0;
+  };
+  std::map<std::string, ReadAs> names_read_as;
   uint64_t missing_user = 0;     // rows with an empty user id (skipped, counted here and not in skipped_bad)
   uint64_t profiles_read = 0;    // profile rows / identify messages applied
   uint64_t bad_values = 0;       // property values that did not convert to the declared type (became null)

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "runtime/io/event_names.h"
+
 namespace scorec::runtime {
 namespace {
 
@@ -92,7 +94,8 @@ std::vector<std::string> mapping_warnings(const ir::Schema& schema, const FieldM
   for (const auto& [input, event] : m.event_aliases)
     if (schema.find_event(event) < 0)
       out.push_back(fmt::format("mapping alias.{}: no event '{}' is declared", event, event));
-  if (m.event_constant && schema.find_event(*m.event_constant) < 0 && !m.event_aliases.count(*m.event_constant))
+  if (m.event_constant && EventNames(schema, m).resolve(*m.event_constant).type < 0 &&
+      !m.event_aliases.count(*m.event_constant))
     out.push_back(fmt::format("mapping event_name: no event '{}' is declared", *m.event_constant));
   return out;
 }

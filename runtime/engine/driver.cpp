@@ -23,6 +23,7 @@ struct Reading {
   Reading(RunState& r, const RunOptions& o, OriginSource source)
       : run(r), ctx{r.program.schema, r.strings, r.lists, r.users, r.profiles, stats, o.skip_bad} {
     ctx.partition = o.partition;
+    ctx.keep_duplicates = o.keep_duplicates;
     ctx.origins = &r.origins;
     ctx.origin = origin_key(r.generation, source, 0);
   }
@@ -221,8 +222,10 @@ std::string format_summary(const RunSummary& s, const ir::Program& program) {
   // became another user's by losing their edge spaces.
   uint64_t blank = e.blank_lines + s.profiles.blank_lines, trimmed = e.trimmed_ids + s.profiles.trimmed_ids;
   if (blank > 0 || trimmed > 0) out += fmt::format("summary: blank lines {}, user ids trimmed {}\n", blank, trimmed);
+  if (e.duplicate_messages > 0)
+    out += fmt::format("summary: {} duplicate messages (same messageId) were read once\n", e.duplicate_messages);
   if (e.other_messages > 0)
-    out += fmt::format("summary: Segment page/screen/group/alias messages skipped {}\n", e.other_messages);
+    out += fmt::format("summary: Segment group/alias messages skipped {}\n", e.other_messages);
   if (!e.names_read_as.empty()) {
     // Most frequent first, so the names a tracking plan uses most lead the line.
     std::vector<std::pair<std::string, IngestStats::ReadAs>> read_as(e.names_read_as.begin(), e.names_read_as.end());

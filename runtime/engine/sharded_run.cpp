@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "runtime/engine/finalize.h"
+#include "runtime/io/block_dedup.h"
 #include "runtime/io/block_reader.h"
 #include "runtime/io/field_mapping.h"
 #include "runtime/io/reader_common.h"
@@ -182,6 +183,8 @@ Expected<RunOutput> run_sharded(const ir::Program& program, const RunOptions& o,
   ro.schema = &schema;
   ro.skip_bad = o.skip_bad;
   ro.partition = o.partition;
+  ro.keep_duplicates = o.keep_duplicates;
+  BlockDedup dedup(threads);
   IngestStats& stats = summary.events;
   for (auto& w : mapping_warnings(schema, o.events_mapping)) add_warning(stats, std::move(w));
   stats.events_by_type.assign(schema.events.size(), 0);
@@ -245,6 +248,7 @@ Expected<RunOutput> run_sharded(const ir::Program& program, const RunOptions& o,
       read_block(texts[i], ro, *blocks[i]);
       --i;
     }
+    if (!o.keep_duplicates) dedup.round(texts, blocks, ro);
     for (const auto& b : blocks) {
       add_stats(stats, b->stats);
       if (b->error) return *b->error;

@@ -26,6 +26,7 @@ struct ParsedBlock {
   ProfileTable profiles;  // from identify messages, by index in `ids`
   IngestStats stats;
   EventBatch events;  // lines are the file's
+  std::vector<MessageKey> message_ids;  // the NDJSON message ids read, once each (runtime/io/block_dedup.h)
   // The first malformed line that stopped the reader (not one --skip-bad skipped), at
   // the file's line; nothing after it in the block was read.
   std::optional<Error> error;
@@ -41,6 +42,8 @@ struct BlockReadOptions {
   const ir::Schema* schema = nullptr;
   bool skip_bad = false;
   Partition partition;
+  bool keep_duplicates = false;
+  std::optional<EarlierMessages> earlier_messages;  // ids of earlier blocks, to skip (runtime/io/block_dedup.h)
 };
 
 void read_block(const TextBlock& block, const BlockReadOptions& options, ParsedBlock& out);

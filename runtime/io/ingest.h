@@ -11,6 +11,7 @@
 #include "ir/schema.h"
 #include "runtime/partition.h"
 #include "runtime/io/field_mapping.h"
+#include "runtime/io/message_ids.h"
 #include "runtime/profile_table.h"
 #include "runtime/user_index.h"
 #include "runtime/value_pools.h"
@@ -48,8 +49,9 @@ struct IngestStats {
   std::map<std::string, uint64_t, std::less<>> bad_values_by_column;  // column name -> count
   std::vector<uint64_t> events_by_type;  // declared event type -> events read (in any partition)
   double max_ts = -1e300;        // latest timestamp read, for the default as-of time
-  uint64_t other_messages = 0;   // Segment page / screen / group / alias messages (not events; skipped)
+  uint64_t other_messages = 0;   // Segment group / alias messages (not events; skipped)
   uint64_t other_partition = 0;  // events and profile rows of users outside the run's partition (skipped)
+  uint64_t duplicate_messages = 0;  // NDJSON messages whose messageId came before (read once; runtime/io/message_ids.h)
   uint64_t blank_lines = 0;      // empty lines (whitespace-only in NDJSON): no data, but counted
   uint64_t trimmed_ids = 0;      // rows whose user id had edge spaces trimmed (" u1 " is user "u1")
   std::vector<std::string> warnings;  // mapping entries that name nothing declared, unmapped properties
@@ -97,6 +99,13 @@ struct IngestContext {
   uint64_t origin = 0;
   // Reading one block of a file on its own: ids are appended here, not interned.
   BlockIds* block_ids = nullptr;
+  // Read every copy of a message (a retried delivery with the same messageId), not
+  // only the first (runtime/io/message_ids.h).
+  bool keep_duplicates = false;
+  // Reading one block: the message ids met in earlier blocks (skipped here), and where
+  // the ids this block reads are listed (each once, in order).
+  std::optional<EarlierMessages> earlier_messages;
+  std::vector<MessageKey>* block_messages = nullptr;
 
   // The user's index, interning a new user; nullopt (counted) for a user of another
   // partition.

@@ -38,6 +38,27 @@ class NdjsonEventReader final : public EventReader {
       received_at_ = rec_.add_path("receivedAt");
     }
     if (!ctx_.keep_duplicates) message_id_ = rec_.add_path("messageId");
+    // In a Segment message the top level is the envelope: a property `type` or
+    // `timestamp` is not the message's own type or time.
+    static constexpr std::string_view kEnvelope[] = {
+        "type",       "event",        "userId", "anonymousId", "messageId", "timestamp", "originalTimestamp",
+        "sentAt",     "receivedAt",   "context", "integrations", "properties", "traits", "version",
+        "channel",    "previousId",   "groupId"};
+    for (size_t f = 0; f < plan_.props.size(); ++f) {
+      FieldSpec spec = plan_.props[f];
+      std::vector<int> slots;
+      spec.names.clear();
+      for (size_t i = 0; i < plan_.props[f].names.size(); ++i) {
+        const std::string& n = plan_.props[f].names[i];
+        if (!plan_.props[f].explicit_ && std::find(std::begin(kEnvelope), std::end(kEnvelope), n) != std::end(kEnvelope))
+          continue;
+        spec.names.push_back(n);
+        slots.push_back(slots_.props[f][i]);
+      }
+      if (spec.names.empty()) spec.names = plan_.props[f].names;  // never empty: present_name reads the first
+      segment_props_.push_back(std::move(spec));
+      segment_prop_slots_.push_back(std::move(slots));
+    }
   }
 
   Expected<bool> next(EventBatch& out, size_t max_events) override {
@@ -68,7 +89,8 @@ class NdjsonEventReader final : public EventReader {
       return Ok{};
     }
     std::string_view name;
-    switch (segment_type(rec_, slots_)) {
+    const SegmentType segment = segment_type(rec_, slots_);
+    switch (segment) {
       case SegmentType::Identify: {
         auto applied = apply_json_profile(rec_, slots_, plan_, conv_, ctx_, lines_.name(), line_.number);
         if (!applied) return report(applied.error().message);
@@ -118,11 +140,13 @@ class NdjsonEventReader final : public EventReader {
     uint16_t type;
     size_t row = builder_.add(out, user, name, **ts, line_.number, type);
     if (type == kUnknownEvent) return Ok{};
+    const bool envelope = segment != SegmentType::None;
     for (const auto& t : plan_.by_event[type]) {
-      const auto& slots = slots_.props[static_cast<size_t>(t.field)];
+      const auto f = static_cast<size_t>(t.field);
+      const auto& slots = envelope ? segment_prop_slots_[f] : slots_.props[f];
       const JsonVal* v = rec_.first(slots);
       if (!v) continue;
-      conv_.at(lines_.name(), line_.number, present_name(rec_, slots, plan_.props[static_cast<size_t>(t.field)]));
+      conv_.at(lines_.name(), line_.number, present_name(rec_, slots, envelope ? segment_props_[f] : plan_.props[f]));
       double value;
       if (rec_.convert(*v, t.type, conv_, value)) EventBuilder::set(out, row, t.column, value);
     }
@@ -212,6 +236,9 @@ class NdjsonEventReader final : public EventReader {
   BadLinePolicy bad_;
   int original_time_ = -1, sent_at_ = -1, received_at_ = -1, message_id_ = -1;  // slots; -1: not read
   MessageKeySet seen_messages_;
+  // The properties of Segment messages: as plan_.props, without top-level envelope fields.
+  std::vector<FieldSpec> segment_props_;
+  std::vector<std::vector<int>> segment_prop_slots_;
   Line line_;
   std::string error_, id_error_;
 };

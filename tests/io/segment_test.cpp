@@ -214,16 +214,14 @@ TEST(SegmentMessages, EnvelopeFieldsAreNotProperties) {
   in.schema = ir::Schema{};
   in.schema.events.push_back({"signed_up", {{"type", ir::Type::String, 0}, {"channel", ir::Type::String, 1}}});
   in.schema.num_columns = 2;
+  in.schema.profile = test_schema().profile;
   auto rows = read_all(
       dir.write("s.ndjson",
                 // A Segment message: `type` and `channel` at the top are the envelope's.
-                R"({"type":"track","channel":"server","userId":"u","event":"Signed Up","timestamp":1})" "
-"
-                R"({"type":"track","userId":"u","event":"Signed Up","properties":{"type":"invited"},"timestamp":1})" "
-"
+                R"({"type":"track","channel":"server","userId":"u","event":"Signed Up","timestamp":1})" "\n"
+                R"({"type":"track","userId":"u","event":"Signed Up","properties":{"type":"invited"},"timestamp":1})" "\n"
                 // A plain object: its top-level fields are data.
-                R"({"type":"premium","channel":"web","userId":"u","event":"signed_up","timestamp":1})" "
-"),
+                R"({"type":"premium","channel":"web","userId":"u","event":"signed_up","timestamp":1})" "\n"),
       mapping({}), in);
   ASSERT_TRUE(rows.ok()) << rows.error().str();
   ASSERT_EQ(rows->size(), 3u);

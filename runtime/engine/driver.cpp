@@ -225,7 +225,7 @@ std::string format_summary(const RunSummary& s, const ir::Program& program) {
   if (e.duplicate_messages > 0)
     out += fmt::format("summary: {} duplicate messages (same messageId) were read once\n", e.duplicate_messages);
   if (e.other_messages > 0)
-    out += fmt::format("summary: Segment group/alias messages skipped {}\n", e.other_messages);
+    out += fmt::format("summary: Segment page/screen/group/alias messages skipped {}\n", e.other_messages);
   if (!e.names_read_as.empty()) {
     // Most frequent first, so the names a tracking plan uses most lead the line.
     std::vector<std::pair<std::string, IngestStats::ReadAs>> read_as(e.names_read_as.begin(), e.names_read_as.end());

@@ -43,6 +43,10 @@ class EventBuilder {
 
   static constexpr size_t kSkipped = static_cast<size_t>(-1);
 
+  // The count of an input name the schema does not declare (stats.unknown_by_name), for
+  // a reader to count a message it skips unread; nullptr when the name is declared.
+  uint64_t* undeclared_count(std::string_view event_name) { return resolve(event_name).unknown_count; }
+
   static void set(EventBatch& batch, size_t row, int column, double value) {
     auto& c = batch.columns[static_cast<size_t>(column)];
     c.values[row] = value;

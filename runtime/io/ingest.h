@@ -49,7 +49,7 @@ struct IngestStats {
   std::map<std::string, uint64_t, std::less<>> bad_values_by_column;  // column name -> count
   std::vector<uint64_t> events_by_type;  // declared event type -> events read (in any partition)
   double max_ts = -1e300;        // latest timestamp read, for the default as-of time
-  uint64_t other_messages = 0;   // Segment group / alias messages (not events; skipped)
+  uint64_t other_messages = 0;   // Segment group / alias messages, and page / screen calls the rules do not declare (skipped)
   uint64_t other_partition = 0;  // events and profile rows of users outside the run's partition (skipped)
   uint64_t duplicate_messages = 0;  // NDJSON messages whose messageId came before (read once; runtime/io/message_ids.h)
   uint64_t blank_lines = 0;      // empty lines (whitespace-only in NDJSON): no data, but counted

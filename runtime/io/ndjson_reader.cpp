@@ -1,7 +1,7 @@
 // NDJSON events: plain event objects and Segment-spec messages, one per line. `track`
 // lines and plain objects are events; `page` and `screen` calls are events named
-// `page` and `screen`; `identify` lines update profiles; group and alias messages are
-// counted and skipped.
+// `page` and `screen` when the rules declare them; `identify` lines update profiles;
+// other page and screen calls, group and alias messages are counted and skipped.
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -112,7 +112,14 @@ class NdjsonEventReader final : public EventReader {
     }
 
     if (!name.empty()) {
-      // A page or screen call: named by its type, whatever the event field says.
+      // A page or screen call: named by its type, whatever the event field says. When
+      // the rules do not declare it, it is skipped unread, as before page and screen
+      // calls were events, and listed among the undeclared types.
+      if (uint64_t* undeclared = builder_.undeclared_count(name)) {
+        ++*undeclared;
+        ++ctx_.stats.other_messages;
+        return Ok{};
+      }
     } else if (plan_.event_constant) {
       name = *plan_.event_constant;
     } else {

@@ -66,10 +66,14 @@ expect_out "a1,1105"
 expect_out "u1,0"
 expect_out "u2,10000"
 expect_err "summary: events read 3, used 3"
-expect_err "summary: Segment group/alias messages skipped 1"
-# Rules without `event page`: the calls are counted as an undeclared type.
-expect_exit 0 "undeclared page calls" -- "$scorec" run "$tmp/names.score" --events "$tmp/page.ndjson"
-expect_err "summary: event types the rules do not declare (scored nothing): 'page' (2), 'screen' (1)"
+expect_err "summary: Segment page/screen/group/alias messages skipped 1"
+# Rules without `event page`: the calls are skipped unread (a call without a timestamp
+# is no error) and listed among the undeclared types.
+printf '{"type":"page","userId":"u3"}\n' >>"$tmp/page.ndjson"
+expect_exit 0 "undeclared page calls" -- "$scorec" run "$tmp/names.score" --events "$tmp/page.ndjson" --as-of 2024-03-02
+expect_err "summary: events read 0,"
+expect_err "summary: Segment page/screen/group/alias messages skipped 5"
+expect_err "summary: event types the rules do not declare (scored nothing): 'page' (3), 'screen' (1)"
 
 # ---- Clock skew and retried messages --------------------------------------------------
 cat >"$tmp/skew.ndjson" <<'JSON'

@@ -85,21 +85,20 @@ TEST(NdjsonReader, SegmentTrackIdentifyAndOtherMessages) {
       R"({"type":"track","userId":"u2","event":"Signed Up","timestamp":"2024-03-01T10:00:04Z"})" "\n");
   auto rows = read_all(path, mapping({"alias.purchase=Order Completed"}), in);
   ASSERT_TRUE(rows.ok()) << rows.error().str();
-  ASSERT_EQ(rows->size(), 5u);
+  ASSERT_EQ(rows->size(), 3u);
   EXPECT_EQ((*rows)[0], (Row{"u1", kPurchase, kT0, 2, {O(), O(), O(30), O(), O(), O()}}));
   EXPECT_EQ((*rows)[1], (Row{"anon-7", kPurchase, kT0 + 1, 3, {O(), O(), O(1), O(), O(), O()}}));
-  // Page and screen calls are events named `page` and `screen`; undeclared here, so
-  // counted by name as any undeclared type.
   EXPECT_EQ((*rows)[2].type, -1);
-  EXPECT_EQ((*rows)[3].type, -1);
-  EXPECT_EQ((*rows)[4].type, -1);
-  EXPECT_EQ(in.stats.events_read, 5u);
+  EXPECT_EQ(in.stats.events_read, 3u);
+  // Page and screen calls the rules do not declare are skipped, and counted by name
+  // among the undeclared types.
   EXPECT_EQ(in.stats.unknown_by_name,
             (std::map<std::string, uint64_t>{{"Signed Up", 1}, {"page", 1}, {"screen", 1}}));
-  EXPECT_EQ(in.stats.other_messages, 0u);
+  EXPECT_EQ(in.stats.unknown_events, 1u);
+  EXPECT_EQ(in.stats.other_messages, 2u);
   EXPECT_EQ(in.stats.profiles_read, 3u);
   EXPECT_EQ(in.stats.missing_user, 1u);
-  EXPECT_EQ(in.stats.max_ts, kT0 + 4);  // identify times are not event times
+  EXPECT_EQ(in.stats.max_ts, kT0 + 4);  // identify, page and screen times are not event times
   // Traits: later messages overwrite what they set; a null leaves the earlier value.
   EXPECT_EQ(in.str(*in.attr("u1", kPlan)), "team");
   EXPECT_EQ(in.attr("u1", kAge), O(41));

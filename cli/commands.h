@@ -61,6 +61,7 @@ struct InputArgs {
   std::optional<std::string> profiles;
   std::optional<std::string> as_of;
   bool skip_bad = false;
+  bool keep_duplicates = false;
   std::optional<std::string> mapping;
   std::vector<std::string> maps;
   std::optional<std::string> profile_mapping;

@@ -67,6 +67,16 @@ void Checker::collect_schema() {
         }
         continue;
       }
+      // Input names match a declared event in one spelling (support/text.h), so two
+      // events with one spelling would both claim `Order Completed`.
+      auto [same_key, fresh_key] = event_keys_.emplace(event_name_key(ev.name), ev.name);
+      if (!fresh_key)
+        diags_.error("E019", ev.loc,
+                     fmt::format("events '{}' and '{}' read the same input names (both are '{}' in one spelling)",
+                                 same_key->second, ev.name, same_key->first),
+                     fmt::format("'{}' is declared at {}; input event names match declared ones ignoring case, with "
+                                 "spaces, '-' and '.' as '_' and CamelCase split: rename one of the two",
+                                 same_key->second, where(event_locs_[same_key->second])));
       for (auto& p : props) p.column = schema.num_columns++;
       schema.events.push_back({ev.name, std::move(props)});
       event_locs_[ev.name] = ev.loc;

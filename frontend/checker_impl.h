@@ -225,6 +225,7 @@ class Checker {
   Diagnostics& diags_;
   ir::Builder b_;
   std::map<std::string, Loc> event_locs_;
+  std::map<std::string, std::string> event_keys_;  // event_name_key -> the first event declared with it
   std::map<std::string, std::pair<Loc, const char*>> top_names_;
   std::map<std::string, ConstInfo> consts_;
   std::vector<std::string> const_stack_;  // constants being checked, for cycle messages

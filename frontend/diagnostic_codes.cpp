@@ -26,6 +26,7 @@ constexpr CodeInfo kCodes[] = {
     {"E016", "ambiguous name"},
     {"E017", "duplicate declaration"},
     {"E018", "unknown tier or letter"},
+    {"E019", "two events match the same input names"},
     // Types
     {"E020", "type mismatch"},
     {"E021", "condition is not true or false"},

@@ -22,6 +22,15 @@ constexpr uint64_t fnv1a64(std::string_view bytes, uint64_t h = 0xcbf29ce4842223
 uint64_t xxh3_64(const void* data, size_t size);
 uint64_t xxh3_64_seeded(const void* data, size_t size, uint64_t seed);
 
+// XXH3-128 (seeded) of a byte range: a key that stands for a string too long to keep,
+// as the message ids a run reads once (runtime/io/message_ids.h). 128 bits: a billion
+// keys collide with a probability near 1e-21.
+struct Hash128 {
+  uint64_t lo = 0, hi = 0;
+  bool operator==(const Hash128&) const = default;
+};
+Hash128 xxh3_128_seeded(const void* data, size_t size, uint64_t seed);
+
 // A random seed drawn once per process, for hash tables whose keys come from outside.
 uint64_t process_seed();
 

@@ -28,6 +28,24 @@ size_t edit_distance(std::string_view a, std::string_view b) {
   return prev[b.size()];
 }
 
+std::string event_name_key(std::string_view name) {
+  std::string out;
+  out.reserve(name.size() + 4);
+  auto is_lower_or_digit = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
+  for (size_t i = 0; i < name.size(); ++i) {
+    char c = name[i];
+    if (c == ' ' || c == '-' || c == '.' || c == '_') {
+      if (out.empty() || out.back() != '_') out += '_';
+    } else if (c >= 'A' && c <= 'Z') {
+      if (i > 0 && is_lower_or_digit(name[i - 1])) out += '_';
+      out += static_cast<char>(c - 'A' + 'a');
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 std::optional<std::string> closest_match(std::string_view word, const std::vector<std::string>& candidates) {
   // A name that is a whole part of a declared one (`unsubscribe` of `email_unsubscribe`)
   // is what the author meant more surely than any name a few letters away.

@@ -13,6 +13,15 @@ std::optional<std::string> closest_match(std::string_view word, const std::vecto
 
 size_t edit_distance(std::string_view a, std::string_view b);
 
+// An event name in one spelling, so that a tracking plan's `Order Completed`,
+// `order-completed`, `order.completed` and `OrderCompleted` all read as the declared
+// `order_completed`: ASCII letters lower-cased; a space, `-`, `.` or `_` is a `_`, a
+// run of them one `_`; and a `_` goes between a lower-case letter or digit and the
+// upper-case letter after it (a CamelCase boundary: `orderCompleted`, `Step2Done`).
+// Other bytes are kept as they are. Readers match input names by it; the checker
+// refuses two declared events with one key; the run summary's did-you-mean uses it.
+std::string event_name_key(std::string_view name);
+
 // A number as output shows it: at most 6 decimals, trailing zeros dropped, no "-0".
 // Rounding this way keeps the output of two engines that agree to 1e-9 identical.
 std::string format_number(double v);

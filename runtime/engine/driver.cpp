@@ -23,6 +23,7 @@ struct Reading {
   Reading(RunState& r, const RunOptions& o, OriginSource source)
       : run(r), ctx{r.program.schema, r.strings, r.lists, r.users, r.profiles, stats, o.skip_bad} {
     ctx.partition = o.partition;
+    ctx.keep_duplicates = o.keep_duplicates;
     ctx.origins = &r.origins;
     ctx.origin = origin_key(r.generation, source, 0);
   }
@@ -221,8 +222,19 @@ std::string format_summary(const RunSummary& s, const ir::Program& program) {
   // became another user's by losing their edge spaces.
   uint64_t blank = e.blank_lines + s.profiles.blank_lines, trimmed = e.trimmed_ids + s.profiles.trimmed_ids;
   if (blank > 0 || trimmed > 0) out += fmt::format("summary: blank lines {}, user ids trimmed {}\n", blank, trimmed);
+  if (e.duplicate_messages > 0)
+    out += fmt::format("summary: {} duplicate messages (same messageId) were read once\n", e.duplicate_messages);
   if (e.other_messages > 0)
     out += fmt::format("summary: Segment page/screen/group/alias messages skipped {}\n", e.other_messages);
+  if (!e.names_read_as.empty()) {
+    // Most frequent first, so the names a tracking plan uses most lead the line.
+    std::vector<std::pair<std::string, IngestStats::ReadAs>> read_as(e.names_read_as.begin(), e.names_read_as.end());
+    std::stable_sort(read_as.begin(), read_as.end(), [](const auto& a, const auto& b) { return a.second.count > b.second.count; });
+    std::string list;
+    for (const auto& [name, m] : read_as)
+      list += fmt::format("{}'{}' -> {} ({})", list.empty() ? "" : ", ", name, program.schema.events[m.type].name, m.count);
+    out += fmt::format("summary: input names read as declared events: {}\n", list);
+  }
   for (const auto* w : {&s.profiles.warnings, &e.warnings})
     for (const auto& text : *w) out += fmt::format("warning: {}\n", text);
   out += format_input_findings(input_findings(s, program), e, s.profiles);

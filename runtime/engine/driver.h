@@ -32,6 +32,7 @@ struct RunOptions {
   FieldMapping profiles_mapping;
   std::optional<double> as_of;  // default: the latest event timestamp
   bool skip_bad = false;
+  bool keep_duplicates = false;  // read every copy of a repeated messageId (runtime/io/message_ids.h)
   bool stream = false;
   // Threads for reading and scoring (runtime/engine/sharded_run.h); the output is the
   // same for every count. 0: one reader over the whole file, as runs that stream or

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "runtime/engine/finalize.h"
+#include "runtime/io/block_dedup.h"
 #include "runtime/io/block_reader.h"
 #include "runtime/io/field_mapping.h"
 #include "runtime/io/input_stream.h"
@@ -234,6 +235,8 @@ Expected<std::optional<RunOutput>> run_shards(const ir::Program& program, const 
   ro.schema = &schema;
   ro.skip_bad = o.skip_bad;
   ro.partition = o.partition;
+  ro.keep_duplicates = o.keep_duplicates;
+  BlockDedup dedup(threads);
   IngestStats& stats = summary.events;
   for (auto& w : mapping_warnings(schema, o.events_mapping)) add_warning(stats, std::move(w));
   stats.events_by_type.assign(schema.events.size(), 0);
@@ -308,6 +311,7 @@ Expected<std::optional<RunOutput>> run_shards(const ir::Program& program, const 
       read_block(texts[i], ro, *blocks[i]);
       --i;
     }
+    if (!o.keep_duplicates) dedup.round(texts, blocks, ro);
     for (const auto& b : blocks) {
       add_stats(stats, b->stats);
       if (b->error) return *b->error;

@@ -13,6 +13,9 @@ void read_block(const TextBlock& block, const BlockReadOptions& o, ParsedBlock& 
   IngestContext ctx{*o.schema, out.strings, out.lists, out.users, out.profiles, out.stats, o.skip_bad};
   ctx.partition = o.partition;
   ctx.block_ids = &out.ids;
+  ctx.keep_duplicates = o.keep_duplicates;
+  ctx.earlier_messages = o.earlier_messages;
+  ctx.block_messages = &out.message_ids;
   ctx.stats.events_by_type.assign(o.schema->events.size(), 0);
   // Read in the usual chunks, not all at once: a record over ChunkBuffer::kMaxRecord
   // (a lenient quote left open) then fails here exactly as in one reader over the file,
@@ -38,6 +41,11 @@ void add_stats(IngestStats& into, const IngestStats& later) {
   into.skipped_bad += later.skipped_bad;
   into.unknown_events += later.unknown_events;
   for (const auto& [name, n] : later.unknown_by_name) into.unknown_by_name[name] += n;
+  for (const auto& [name, m] : later.names_read_as) {
+    auto& to = into.names_read_as[name];
+    to.type = m.type;
+    to.count += m.count;
+  }
   into.missing_user += later.missing_user;
   into.profiles_read += later.profiles_read;
   into.bad_values += later.bad_values;
@@ -48,6 +56,7 @@ void add_stats(IngestStats& into, const IngestStats& later) {
   for (size_t t = 0; t < later.events_by_type.size(); ++t) into.events_by_type[t] += later.events_by_type[t];
   into.max_ts = std::max(into.max_ts, later.max_ts);
   into.other_messages += later.other_messages;
+  into.duplicate_messages += later.duplicate_messages;
   into.other_partition += later.other_partition;
   into.blank_lines += later.blank_lines;
   into.trimmed_ids += later.trimmed_ids;

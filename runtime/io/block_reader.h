@@ -26,6 +26,7 @@ struct ParsedBlock {
   ProfileTable profiles;  // from identify messages, by index in `ids`
   IngestStats stats;
   EventBatch events;  // lines are the file's
+  std::vector<MessageKey> message_ids;  // the NDJSON message ids read, once each (runtime/io/block_dedup.h)
   // The first malformed line that stopped the reader (not one --skip-bad skipped), at
   // the file's line; nothing after it in the block was read.
   std::optional<Error> error;
@@ -35,15 +36,16 @@ struct ParsedBlock {
   // Empty again, for the next block, keeping the capacity of the large arrays (the
   // events and the ids): fresh ones would be fresh pages, zeroed by the kernel.
   void reset() {
-    strings = StringPool();
-    lists = ListPool();
-    users = UserIndex();
-    ids.clear();
-    profiles = ProfileTable(profiles.num_attrs());
-    stats = IngestStats();
+    EventBatch kept_events = std::move(events);
+    BlockIds kept_ids = std::move(ids);
+    std::vector<MessageKey> kept_message_ids = std::move(message_ids);
+    *this = ParsedBlock(profiles.num_attrs());
+    events = std::move(kept_events);
     events.reset(static_cast<int>(events.columns.size()));
-    error.reset();
-    open_at_end = false;
+    ids = std::move(kept_ids);
+    ids.clear();
+    message_ids = std::move(kept_message_ids);
+    message_ids.clear();
   }
 };
 
@@ -55,6 +57,8 @@ struct BlockReadOptions {
   const ir::Schema* schema = nullptr;
   bool skip_bad = false;
   Partition partition;
+  bool keep_duplicates = false;
+  std::optional<EarlierMessages> earlier_messages;  // ids of earlier blocks, to skip (runtime/io/block_dedup.h)
 };
 
 void read_block(const TextBlock& block, const BlockReadOptions& options, ParsedBlock& out);

@@ -6,6 +6,7 @@
 
 #include "runtime/io/csv_parser.h"
 #include "runtime/io/event_builder.h"
+#include "runtime/io/event_names.h"
 #include "runtime/io/reader_common.h"
 #include "runtime/io/readers.h"
 #include "runtime/io/value_convert.h"
@@ -47,11 +48,7 @@ class CsvEventReader final : public EventReader {
     time_col_ = *time;
 
     // With one constant event name only that event's properties can occur here.
-    int only_event = plan_.event_constant ? ctx_.schema.find_event(*plan_.event_constant) : -1;
-    if (plan_.event_constant) {
-      auto alias = mapping_.event_aliases.find(*plan_.event_constant);
-      if (alias != mapping_.event_aliases.end()) only_event = ctx_.schema.find_event(alias->second);
-    }
+    int only_event = plan_.event_constant ? EventNames(ctx_.schema, mapping_).resolve(*plan_.event_constant).type : -1;
     std::vector<bool> relevant(plan_.props.size(), !plan_.event_constant);
     if (only_event >= 0)
       for (const auto& t : plan_.by_event[static_cast<size_t>(only_event)]) relevant[static_cast<size_t>(t.field)] = true;

@@ -2,7 +2,8 @@
 
 namespace scorec::runtime {
 
-EventBuilder::EventBuilder(IngestContext& ctx, const FieldMapping& mapping) : ctx_(ctx), mapping_(mapping) {
+EventBuilder::EventBuilder(IngestContext& ctx, const FieldMapping& mapping)
+    : ctx_(ctx), event_names_(ctx.schema, mapping) {
   ctx_.stats.events_by_type.resize(ctx_.schema.events.size(), 0);
 }
 
@@ -10,11 +11,18 @@ EventBuilder::Resolved EventBuilder::resolve(std::string_view name) {
   auto it = names_.find(name);
   if (it != names_.end()) return it->second;
   std::string key(name);
-  auto alias = mapping_.event_aliases.find(key);
-  int type = ctx_.schema.find_event(alias != mapping_.event_aliases.end() ? std::string_view(alias->second) : name);
-  Resolved r{kUnknownEvent, nullptr};
-  if (type >= 0 && type < kUnknownEvent) r.type = static_cast<uint16_t>(type);
-  else r.unknown_count = &ctx_.stats.unknown_by_name[key];
+  EventNames::Match m = event_names_.resolve(name);
+  Resolved r{kUnknownEvent, nullptr, nullptr};
+  if (m.type >= 0 && m.type < kUnknownEvent) {
+    r.type = static_cast<uint16_t>(m.type);
+    if (m.by_key) {
+      auto& read_as = ctx_.stats.names_read_as[key];
+      read_as.type = r.type;
+      r.read_as_count = &read_as.count;
+    }
+  } else {
+    r.unknown_count = &ctx_.stats.unknown_by_name[key];
+  }
   names_.emplace(std::move(key), r);
   return r;
 }
@@ -28,6 +36,7 @@ size_t EventBuilder::add(EventBatch& batch, std::string_view user_id, std::strin
   Resolved r = resolve(event_name);
   if (r.unknown_count) ++*r.unknown_count;
   else ++ctx_.stats.events_by_type[r.type];
+  if (r.read_as_count) ++*r.read_as_count;
   if (!have_last_user_ || user_id != last_user_) {
     last_user_.assign(user_id);
     last_user_ix_ = ctx_.user(user_id, line);

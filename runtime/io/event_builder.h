@@ -1,5 +1,6 @@
 // Appends well-formed events to a batch, shared by the CSV and NDJSON readers: resolves
-// the event name (alias, then schema), interns the user, keeps the counts, and gives
+// the event name (runtime/io/event_names.h: alias, declared name, one spelling) once per
+// distinct name, interns the user, keeps the counts, and gives
 // every column a null on the new row for the reader to fill.
 #pragma once
 
@@ -12,6 +13,7 @@
 #include <boost/unordered/unordered_flat_map.hpp>
 
 #include "runtime/event_batch.h"
+#include "runtime/io/event_names.h"
 #include "runtime/io/ingest.h"
 
 namespace scorec::runtime {
@@ -41,6 +43,10 @@ class EventBuilder {
 
   static constexpr size_t kSkipped = static_cast<size_t>(-1);
 
+  // The count of an input name the schema does not declare (stats.unknown_by_name), for
+  // a reader to count a message it skips unread; nullptr when the name is declared.
+  uint64_t* undeclared_count(std::string_view event_name) { return resolve(event_name).unknown_count; }
+
   static void set(EventBatch& batch, size_t row, int column, double value) {
     auto& c = batch.columns[static_cast<size_t>(column)];
     c.values[row] = value;
@@ -51,11 +57,12 @@ class EventBuilder {
   struct Resolved {
     uint16_t type;
     uint64_t* unknown_count;  // node of stats.unknown_by_name (std::map nodes never move)
+    uint64_t* read_as_count;  // node of stats.names_read_as, for a name matched in one spelling
   };
   Resolved resolve(std::string_view name);
 
   IngestContext& ctx_;
-  const FieldMapping& mapping_;
+  EventNames event_names_;
   NameMap<Resolved> names_;
   // Real files group rows by user (an invoice, a session), and the user index lookup is
   // the costliest step per row, so the last user is remembered.

@@ -11,6 +11,7 @@
 #include "ir/schema.h"
 #include "runtime/partition.h"
 #include "runtime/io/field_mapping.h"
+#include "runtime/io/message_ids.h"
 #include "runtime/profile_table.h"
 #include "runtime/user_index.h"
 #include "runtime/value_pools.h"
@@ -34,6 +35,13 @@ struct IngestStats {
   uint64_t skipped_bad = 0;      // malformed lines skipped under --skip-bad
   uint64_t unknown_events = 0;   // well-formed events of an undeclared type
   std::map<std::string, uint64_t> unknown_by_name;  // input name -> count
+  // Input names that matched a declared event only in one spelling (runtime/io/
+  // event_names.h): input name -> the event type and the count, every partition.
+  struct ReadAs {
+    uint16_t type = 0;
+    uint64_t count = 0;
+  };
+  std::map<std::string, ReadAs> names_read_as;
   uint64_t missing_user = 0;     // rows with an empty user id (skipped, counted here and not in skipped_bad)
   uint64_t profiles_read = 0;    // profile rows / identify messages applied
   uint64_t bad_values = 0;       // property values that did not convert to the declared type (became null)
@@ -41,8 +49,9 @@ struct IngestStats {
   std::map<std::string, uint64_t, std::less<>> bad_values_by_column;  // column name -> count
   std::vector<uint64_t> events_by_type;  // declared event type -> events read (in any partition)
   double max_ts = -1e300;        // latest timestamp read, for the default as-of time
-  uint64_t other_messages = 0;   // Segment page / screen / group / alias messages (not events; skipped)
+  uint64_t other_messages = 0;   // Segment group / alias messages, and page / screen calls the rules do not declare (skipped)
   uint64_t other_partition = 0;  // events and profile rows of users outside the run's partition (skipped)
+  uint64_t duplicate_messages = 0;  // NDJSON messages whose messageId came before (read once; runtime/io/message_ids.h)
   uint64_t blank_lines = 0;      // empty lines (whitespace-only in NDJSON): no data, but counted
   uint64_t trimmed_ids = 0;      // rows whose user id had edge spaces trimmed (" u1 " is user "u1")
   std::vector<std::string> warnings;  // mapping entries that name nothing declared, unmapped properties
@@ -96,6 +105,13 @@ struct IngestContext {
   uint64_t origin = 0;
   // Reading one block of a file on its own: ids are appended here, not interned.
   BlockIds* block_ids = nullptr;
+  // Read every copy of a message (a retried delivery with the same messageId), not
+  // only the first (runtime/io/message_ids.h).
+  bool keep_duplicates = false;
+  // Reading one block: the message ids met in earlier blocks (skipped here), and where
+  // the ids this block reads are listed (each once, in order).
+  std::optional<EarlierMessages> earlier_messages;
+  std::vector<MessageKey>* block_messages = nullptr;
 
   // The user's index, interning a new user; nullopt (counted) for a user of another
   // partition.

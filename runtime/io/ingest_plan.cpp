@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "runtime/io/event_names.h"
+
 namespace scorec::runtime {
 namespace {
 
@@ -19,6 +21,25 @@ FieldSpec spec(const std::optional<std::string>& given, std::vector<std::string>
     s.names = std::move(defaults);
   }
   return s;
+}
+
+// Where Segment and RudderStack messages keep the context a rule may read as a
+// property: the page a page call (or a browser track call) was made on, and the UTM
+// campaign parameters, which Segment stores without their `utm_` (utm_campaign as
+// `name`). Tried after `properties.NAME` and NAME (docs/input.md).
+std::optional<std::string> context_path(std::string_view prop) {
+  static constexpr std::pair<std::string_view, std::string_view> kPaths[] = {
+      {"path", "context.page.path"},           {"url", "context.page.url"},
+      {"title", "context.page.title"},         {"referrer", "context.page.referrer"},
+      {"search", "context.page.search"},       {"utm_source", "context.campaign.source"},
+      {"utm_medium", "context.campaign.medium"}, {"utm_campaign", "context.campaign.name"},
+      {"utm_term", "context.campaign.term"},   {"utm_content", "context.campaign.content"},
+      {"locale", "context.locale"},            {"timezone", "context.timezone"},
+      {"user_agent", "context.userAgent"},     {"ip", "context.ip"},
+  };
+  for (const auto& [name, path] : kPaths)
+    if (name == prop) return std::string(path);
+  return std::nullopt;
 }
 
 }  // namespace
@@ -55,10 +76,12 @@ IngestPlan make_plan(const ir::Schema& schema, const FieldMapping& m, bool ndjso
         if (mapped != m.prop_fields.end()) given = mapped->second;
         // Segment puts event properties under `properties`; it wins over a top-level
         // field of the same name, which in a Segment message may be an envelope field.
-        p.props.push_back(spec(given,
-                               ndjson ? std::vector<std::string>{"properties." + prop.name, prop.name}
-                                      : std::vector<std::string>{prop.name},
-                               fmt::format("property '{}'", prop.name), "prop." + prop.name));
+        std::vector<std::string> names{prop.name};
+        if (ndjson) {
+          names.insert(names.begin(), "properties." + prop.name);
+          if (auto ctx = context_path(prop.name)) names.push_back(*ctx);
+        }
+        p.props.push_back(spec(given, std::move(names), fmt::format("property '{}'", prop.name), "prop." + prop.name));
       }
       if (prop.column >= 0) p.by_event[e].push_back(PropTarget{it->second, prop.column, prop.type});
     }
@@ -92,7 +115,8 @@ std::vector<std::string> mapping_warnings(const ir::Schema& schema, const FieldM
   for (const auto& [input, event] : m.event_aliases)
     if (schema.find_event(event) < 0)
       out.push_back(fmt::format("mapping alias.{}: no event '{}' is declared", event, event));
-  if (m.event_constant && schema.find_event(*m.event_constant) < 0 && !m.event_aliases.count(*m.event_constant))
+  if (m.event_constant && EventNames(schema, m).resolve(*m.event_constant).type < 0 &&
+      !m.event_aliases.count(*m.event_constant))
     out.push_back(fmt::format("mapping event_name: no event '{}' is declared", *m.event_constant));
   return out;
 }

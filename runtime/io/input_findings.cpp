@@ -1,7 +1,6 @@
 #include "runtime/io/input_findings.h"
 
 #include <algorithm>
-#include <cctype>
 
 #include <fmt/format.h>
 
@@ -11,20 +10,11 @@ namespace scorec::runtime {
 namespace {
 
 // Exporters write one event as `Email Opened`, `email-opened` or `EmailOpened`; the
-// hint compares names in one spelling.
-std::string folded(std::string_view name) {
-  std::string out;
-  for (char c : name) {
-    if (c == ' ' || c == '-' || c == '.') out += '_';
-    else out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  return out;
-}
-
+// hint compares names in one spelling (support/text.h).
 std::optional<std::string> closest_name(std::string_view word, const std::vector<std::string>& names) {
   std::vector<std::string> keys;
-  for (const auto& n : names) keys.push_back(folded(n));
-  std::string key = folded(word);
+  for (const auto& n : names) keys.push_back(event_name_key(n));
+  std::string key = event_name_key(word);
   for (size_t i = 0; i < keys.size(); ++i)
     if (keys[i] == key) return names[i];
   auto hit = closest_match(key, keys);

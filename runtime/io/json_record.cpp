@@ -251,7 +251,9 @@ SegmentType segment_type(const JsonRecord& rec, const JsonSlots& slots) {
   // Only Segment's own message types are envelopes; any other "type" is ordinary data.
   if (t.text == "track") return SegmentType::Track;
   if (t.text == "identify") return SegmentType::Identify;
-  if (t.text == "page" || t.text == "screen" || t.text == "group" || t.text == "alias") return SegmentType::Other;
+  if (t.text == "page") return SegmentType::Page;
+  if (t.text == "screen") return SegmentType::Screen;
+  if (t.text == "group" || t.text == "alias") return SegmentType::Other;
   return SegmentType::None;
 }
 

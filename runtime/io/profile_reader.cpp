@@ -100,7 +100,7 @@ Status read_ndjson_profiles(ChunkBuffer& buf, const FieldMapping& mapping, Inges
       continue;
     }
     SegmentType t = segment_type(rec, slots);
-    if (t == SegmentType::Track || t == SegmentType::Other) {
+    if (t != SegmentType::None && t != SegmentType::Identify) {
       ++ctx.stats.other_messages;  // a profiles file carries identify messages or plain rows
       continue;
     }

@@ -90,7 +90,11 @@ TEST(NdjsonReader, SegmentTrackIdentifyAndOtherMessages) {
   EXPECT_EQ((*rows)[1], (Row{"anon-7", kPurchase, kT0 + 1, 3, {O(), O(), O(1), O(), O(), O()}}));
   EXPECT_EQ((*rows)[2].type, -1);
   EXPECT_EQ(in.stats.events_read, 3u);
-  EXPECT_EQ(in.stats.unknown_by_name, (std::map<std::string, uint64_t>{{"Signed Up", 1}}));
+  // Page and screen calls the rules do not declare are skipped, and counted by name
+  // among the undeclared types.
+  EXPECT_EQ(in.stats.unknown_by_name,
+            (std::map<std::string, uint64_t>{{"Signed Up", 1}, {"page", 1}, {"screen", 1}}));
+  EXPECT_EQ(in.stats.unknown_events, 1u);
   EXPECT_EQ(in.stats.other_messages, 2u);
   EXPECT_EQ(in.stats.profiles_read, 3u);
   EXPECT_EQ(in.stats.missing_user, 1u);
@@ -114,7 +118,7 @@ TEST(NdjsonReader, MalformedLinesNameFileLineAndField) {
       {R"({"user_id":"u","event":"purchase","timestamp":1)", "invalid JSON"},
       {R"([1,2])", "not a JSON object"},
       {R"({"user_id":"u","event":"purchase","timestamp":1} {"x":1})", "invalid JSON (text after the object)"},
-      {R"({"user_id":"u","event":"purchase"})", "missing the timestamp (field 'timestamp', 'time', 'event_time' or 'ts')"},
+      {R"({"user_id":"u","event":"purchase"})", "missing the timestamp (field 'timestamp', 'time', 'event_time', 'ts' or 'originalTimestamp')"},
       {R"({"user_id":"u","timestamp":1})", "missing the event name (field 'event' or 'event_type')"},
       {R"({"user_id":"u","event":"purchase","time":"soon"})",
        "field 'time': cannot parse 'soon' as a timestamp (expected ISO-8601 or epoch seconds/milliseconds)"},

@@ -112,24 +112,8 @@ gen 120 >"$tmp/retries.ndjson"
 gen 60 >"$tmp/bad.ndjson"
 printf '{"type":"track","messageId":"fresh","userId":"u1","event":"x","timestamp":"not a time"}\n' >>"$tmp/bad.ndjson"
 gen 30 >>"$tmp/bad.ndjson"
-same_for_all_threads() {
-  local what=$1 want=$2
-  shift 2
-  rm -f "$tmp/ref.state"
-  "$@" --state-out "$tmp/ref.state" >"$tmp/ref.out" 2>"$tmp/ref.err"
-  local ref_rc=$?
-  if [ "$ref_rc" != "$want" ]; then bad "$what: one reader exits $ref_rc, expected $want"; sed 's/^/    /' "$tmp/ref.err" | head -5; return; fi
-  for t in 1 2 5; do
-    for bb in 64 700 1000000; do
-      "$@" --threads $t --block-bytes $bb >"$tmp/got.out" 2>"$tmp/got.err"
-      local rc=$?
-      if [ $rc != "$ref_rc" ]; then bad "$what, --threads $t --block-bytes $bb: exit $rc, one reader $ref_rc"; continue; fi
-      if ! cmp -s "$tmp/ref.out" "$tmp/got.out"; then bad "$what, --threads $t --block-bytes $bb: output differs"; diff "$tmp/ref.out" "$tmp/got.out" | head -5; continue; fi
-      if ! cmp -s "$tmp/ref.err" "$tmp/got.err"; then bad "$what, --threads $t --block-bytes $bb: summary differs"; diff "$tmp/ref.err" "$tmp/got.err" | head -5; continue; fi
-      ok
-    done
-  done
-}
+thread_counts="1 2 5"
+block_sizes="64 700 1000000"
 same_for_all_threads "retries" 0 "$scorec" run "$tmp/names.score" --events "$tmp/retries.ndjson"
 # 120 messages, 40 retries (m1 .. m60: all copies), 12 malformed pages (copies of m1, m11, ...)
 grep -qF "summary: 52 duplicate messages (same messageId) were read once" "$tmp/ref.err" && ok || bad "retries: the count"

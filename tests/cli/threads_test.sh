@@ -9,30 +9,6 @@ scorec=$(realpath "$1")
 source "$(dirname "$0")/expect.sh"
 root=$(pwd)
 
-# Runs scorec with one reader over the whole file (the reference; it must exit with
-# WANT; --state-out makes a run read that way) and with each thread count; stdout,
-# stderr and the exit code must be the same.
-same_for_all_threads() {
-  local what=$1 want=$2
-  shift 2
-  rm -f "$tmp/ref.state"
-  "$@" --state-out "$tmp/ref.state" >"$tmp/ref.out" 2>"$tmp/ref.err"
-  local ref_rc=$?
-  if [ "$ref_rc" != "$want" ]; then bad "$what: 1 thread exits $ref_rc, expected $want"; sed 's/^/    /' "$tmp/ref.err" | head -5; return; fi
-  for t in 1 2 7; do
-    for bb in $block_sizes; do
-      "$@" --threads $t --block-bytes $bb >"$tmp/got.out" 2>"$tmp/got.err"
-      local rc=$?
-      if [ $rc != $ref_rc ]; then bad "$what, --threads $t --block-bytes $bb: exit $rc, 1 thread $ref_rc"; sed 's/^/    /' "$tmp/got.err" | head -5; continue; fi
-      if ! cmp -s "$tmp/ref.out" "$tmp/got.out"; then bad "$what, --threads $t --block-bytes $bb: output differs"; diff "$tmp/ref.out" "$tmp/got.out" | head -5; continue; fi
-      if ! cmp -s "$tmp/ref.err" "$tmp/got.err"; then bad "$what, --threads $t --block-bytes $bb: summary differs"; diff "$tmp/ref.err" "$tmp/got.err" | head -5; continue; fi
-      ok
-    done
-  done
-}
-
-block_sizes="64 997 1000000"
-
 # Every shipped example, both engines.
 for dir in examples/*/; do
   name=$(basename "$dir")

@@ -43,6 +43,7 @@ void Checker::collect_schema() {
   auto& schema = b_.program().schema;
   std::map<std::string, Loc> attr_locs;
   for (auto& m : modules_) {
+    const bool imported = &m != &modules_.back();  // the rules file itself comes last
     for (auto& ev : m.events) {
       std::vector<ir::PropDecl> props;
       std::set<std::string> seen;
@@ -56,6 +57,7 @@ void Checker::collect_schema() {
       }
       int existing = schema.find_event(ev.name);
       if (existing >= 0) {
+        if (!imported) schema.events[existing].imported = false;
         // The same event declared by two files (an import and the main file) is fine
         // as long as the declarations agree.
         const auto& old = schema.events[existing].props;
@@ -78,7 +80,7 @@ void Checker::collect_schema() {
                                  "spaces, '-' and '.' as '_' and CamelCase split: rename one of the two",
                                  same_key->second, where(event_locs_[same_key->second])));
       for (auto& p : props) p.column = schema.num_columns++;
-      schema.events.push_back({ev.name, std::move(props)});
+      schema.events.push_back({ev.name, std::move(props), imported});
       event_locs_[ev.name] = ev.loc;
     }
     for (auto& pd : m.profiles) {

@@ -20,6 +20,10 @@ struct PropDecl {
 struct EventDecl {
   std::string name;
   std::vector<PropDecl> props;
+  // Declared only by imported files (a tracking plan such as stdlib/segment_ecommerce),
+  // not by the rules file itself: the run summary does not list it as absent from the
+  // input. Not serialized: compiled programs count every event as the file's own.
+  bool imported = false;
 
   const PropDecl* find_prop(std::string_view n) const {
     for (const auto& p : props)

@@ -42,7 +42,7 @@ InputFindings find_input_findings(const IngestStats& events, const IngestStats& 
                    [](const auto& a, const auto& b) { return a.count > b.count; });
   if (events_read)
     for (size_t t = 0; t < schema.events.size(); ++t)
-      if (t >= events.events_by_type.size() || events.events_by_type[t] == 0)
+      if (!schema.events[t].imported && (t >= events.events_by_type.size() || events.events_by_type[t] == 0))
         f.absent.push_back({schema.events[t].name, closest_name(schema.events[t].name, undeclared)});
   return f;
 }

@@ -103,4 +103,15 @@ printf 'user_id,employees\na,"1,200"\n' >"$tmp/profiles.csv"
 expect_exit 1 "a bad profile value under --strict" -- "$scorec" run "$tmp/prof.score" --events "$tmp/clean.ndjson" \
   --profiles "$tmp/profiles.csv" --strict --map 'alias.email_open=email_opened'
 expect_err "bad value at $tmp/profiles.csv:2, column 'employees' (number): '1,200'"
+
+# Events declared only by an imported tracking plan are not "never occurred": a plan
+# declares every event of the spec, an input has a few. One the rules file declares
+# itself is.
+mkdir -p "$tmp/plan"
+cp examples/segment/events.ndjson "$tmp/plan/"
+{ echo 'import "stdlib/segment_ecommerce.score"'; echo 'event webinar_joined { }'; echo 'score s { on order_completed +1'; echo '  on webinar_joined +1 }'; } >"$tmp/plan/rules.score"
+expect_exit 1 "an imported plan under --strict" -- "$scorec" run "$tmp/plan/rules.score" --events "$tmp/plan/events.ndjson" \
+  --strict --import-path . -o "$tmp/plan/out.csv"
+expect_err "error: --strict: 2 event types in the input are not declared; 1 declared event type never occurred"
+expect_err "summary: declared event types the input never contained: 'webinar_joined'"
 finish

@@ -76,7 +76,6 @@ class BlockReadAhead {
   BlockReadAhead(const BlockReadAhead&) = delete;
   BlockReadAhead& operator=(const BlockReadAhead&) = delete;
 
-  BlockSource& source() { return *source_; }
   Expected<bool> next(TextBlock& out);
   // A block's text that is no longer needed: its memory holds a later block.
   void recycle(std::string&& text);

@@ -51,19 +51,28 @@ Status check_all_partitions(const std::vector<SavedState>& states) {
   for (const auto& s : states)
     if (s.partitions != n)
       return Error{"the states are not from the same partitioned run (their partition counts differ)"};
-  // A count of states far from n is named before anything of size n is allocated (n is
-  // whatever the file says).
+  // n is whatever the files say (up to 2^32 - 1): nothing of size n is allocated, only
+  // of the number of states given.
   if (states.size() > n)
     return Error{fmt::format("{} states given, but the run was split into {} partitions; give each of them once",
                              states.size(), n)};
-  std::vector<uint8_t> seen(n, 0);
-  for (const auto& s : states)
-    if (seen[s.partition]++) return Error{fmt::format("partition {}/{} is given twice", s.partition, n)};
+  std::vector<uint32_t> given;
+  for (const auto& s : states) {
+    if (s.partition >= n) return Error{fmt::format("a state is of partition {}/{}, which does not exist", s.partition, n)};
+    given.push_back(s.partition);
+  }
+  std::sort(given.begin(), given.end());
+  for (size_t i = 1; i < given.size(); ++i)
+    if (given[i] == given[i - 1]) return Error{fmt::format("partition {}/{} is given twice", given[i], n)};
+  const uint64_t count = n - given.size();  // the partitions missing
   std::string missing;
-  uint32_t count = 0;
-  for (uint32_t k = 0; k < n; ++k) {
-    if (seen[k]) continue;
-    if (++count <= 10) missing += fmt::format("{}{}/{}", missing.empty() ? "" : ", ", k, n);
+  size_t j = 0;
+  uint32_t listed = 0;
+  for (uint32_t k = 0; k < n && listed < 10 && listed < count; ++k) {
+    while (j < given.size() && given[j] < k) ++j;
+    if (j < given.size() && given[j] == k) continue;
+    missing += fmt::format("{}{}/{}", missing.empty() ? "" : ", ", k, n);
+    ++listed;
   }
   if (count > 10) missing += fmt::format(" and {} more", count - 10);
   if (count > 0)

@@ -3,6 +3,7 @@
 // combining states refuses: going back in time, another partition, a missing or
 // repeated partition.
 #include "runtime/state/state_file.h"
+#include "runtime/state/session.h"
 
 #include <gtest/gtest.h>
 
@@ -408,3 +409,34 @@ TEST_F(StateFile, ReadsNoMoreThanTheHeaderPromises) {
 
 }  // namespace
 }  // namespace scorec::statetest
+
+namespace scorec::runtime {
+namespace {
+
+// The partition count comes from the files: up to 2^32 - 1. Checking that every
+// partition is given must not allocate anything of that size (the fuzzer found a
+// 4 GB allocation); the message still names the first missing ones.
+TEST(CheckAllPartitions, HugePartitionCountsAllocateNothingOfThatSize) {
+  std::vector<SavedState> states(2);
+  states[0].partition = 0;
+  states[1].partition = 7;
+  for (auto& s : states) s.partitions = 4000000000u;
+  auto st = check_all_partitions(states);
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().message,
+            "the run was split into 4000000000 partitions, and the states of partitions 1/4000000000, 2/4000000000, "
+            "3/4000000000, 4/4000000000, 5/4000000000, 6/4000000000, 8/4000000000, 9/4000000000, 10/4000000000, "
+            "11/4000000000 and 3999999988 more are missing; give the states of all 4000000000 (each from "
+            "--partition K/4000000000 --state-out)");
+  states[1].partition = 4000000000u;
+  st = check_all_partitions(states);
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().message, "a state is of partition 4000000000/4000000000, which does not exist");
+  states[1].partition = 0;
+  st = check_all_partitions(states);
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().message, "partition 0/4000000000 is given twice");
+}
+
+}  // namespace
+}  // namespace scorec::runtime

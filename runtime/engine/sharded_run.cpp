@@ -40,14 +40,16 @@ struct Shard {
   bool in_time_order = true;
   double last_ts = -std::numeric_limits<double>::infinity();
   bool scored_some = false;  // parts were scored as they were read
+  EventBatch spare_part;     // a scored part, emptied, whose memory holds the next round's
 
   // Scores the parts held so far, then lets them go.
   Status score_parts(const std::string& source) {
     if (in_time_order) {
       for (auto& part : parts) {
         if (auto st = session.apply(part, false, source); !st) return st;
-        part = EventBatch{};
+        if (&part != &parts.back()) part = EventBatch{};
       }
+      if (!parts.empty()) spare_part = std::move(parts.back());
       parts.clear();
       return Ok{};
     }
@@ -144,7 +146,7 @@ void distribute(std::vector<std::unique_ptr<Shard>>& shards, const std::vector<s
   for (const auto& b : blocks) rows += b->events.size();
   parallel_for(shards.size(), threads, [&](size_t k) {
     Shard& s = *shards[k];
-    EventBatch& part = s.parts.emplace_back();
+    EventBatch& part = s.parts.emplace_back(std::move(s.spare_part));
     part.reset(s.run.program.schema.num_columns);
     part.reserve(rows / n + rows / (4 * n) + 1024);  // a hash spreads users about evenly
     for (size_t i = 0; i < blocks.size(); ++i) s.take(*blocks[i], owner[i], static_cast<uint32_t>(k), source);

@@ -68,7 +68,7 @@ Status check_all_partitions(const std::vector<SavedState>& states) {
   std::string missing;
   size_t j = 0;
   uint32_t listed = 0;
-  for (uint32_t k = 0; k < n && listed < 10 && listed < count; ++k) {
+  for (uint32_t k = 0; k < n && listed < 10; ++k) {
     while (j < given.size() && given[j] < k) ++j;
     if (j < given.size() && given[j] == k) continue;
     missing += fmt::format("{}{}/{}", missing.empty() ? "" : ", ", k, n);

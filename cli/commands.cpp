@@ -104,6 +104,7 @@ std::optional<int> input_options(const InputArgs& a, runtime::RunOptions& o) {
   o.profiles_path = a.profiles;
   o.skip_bad = a.skip_bad;
   o.keep_duplicates = a.keep_duplicates;
+  o.identity_merge = !a.no_identity_merge;
   if (a.as_of) {
     o.as_of = parse_instant(*a.as_of);
     if (o.as_of && !time_in_range(*o.as_of)) {

@@ -62,6 +62,7 @@ struct InputArgs {
   std::optional<std::string> as_of;
   bool skip_bad = false;
   bool keep_duplicates = false;
+  bool no_identity_merge = false;
   std::optional<std::string> mapping;
   std::vector<std::string> maps;
   std::optional<std::string> profile_mapping;

@@ -42,6 +42,9 @@ void add_input_options(CLI::App* cmd, scorec::cli::InputArgs& a, bool stdin_ok) 
   cmd->add_flag("--skip-bad", a.skip_bad, "Skip malformed lines (counted in the summary) instead of stopping");
   cmd->add_flag("--keep-duplicates", a.keep_duplicates,
                 "Read every copy of an NDJSON message whose messageId came before (default: the first copy only)");
+  cmd->add_flag("--no-identity-merge", a.no_identity_merge,
+                "Score every anonymousId as a user of its own (default: merged into the userId a message or an alias "
+                "links it to)");
   cmd->add_option("--mapping", a.mapping, "Field mapping file for the events (key = value lines)")->check(CLI::ExistingFile);
   cmd->add_option("--map", a.maps,
                   "Field mapping for the events, KEY=VALUE (repeatable): " + mapping_keys_help() +

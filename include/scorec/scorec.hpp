@@ -246,6 +246,8 @@ class Scorer {
   // ids; a batch already in time order is not sorted.
   Status add_events(const EventColumns& batch);
   // Every event (and identify message) of a file, as add_events would apply them.
+  // Each id is a user of its own here: Segment identity links (anonymousId -> userId,
+  // alias) are merged by `scorec run`, not yet by this call (docs/input.md, "Identity").
   Status read_events(const std::string& path, const ReadOptions& options = {});
   // Every profile row of a file.
   Status read_profiles(const std::string& path, const ReadOptions& options = {});

@@ -10,6 +10,7 @@
 #include "runtime/io/event_reader.h"
 #include "runtime/io/input_findings.h"
 #include "runtime/io/input_stream.h"
+#include "runtime/state/identity_merge.h"
 #include "runtime/state/state_file.h"
 #include "support/time.h"
 
@@ -20,12 +21,13 @@ struct Reading {
   RunState& run;
   IngestStats stats;
   IngestContext ctx;
-  Reading(RunState& r, const RunOptions& o, OriginSource source)
+  Reading(RunState& r, const RunOptions& o, OriginSource source, const IdentityMap* identities)
       : run(r), ctx{r.program.schema, r.strings, r.lists, r.users, r.profiles, stats, o.skip_bad} {
     ctx.partition = o.partition;
     ctx.keep_duplicates = o.keep_duplicates;
     ctx.origins = &r.origins;
     ctx.origin = origin_key(r.generation, source, 0);
+    ctx.identities = identities;
   }
 };
 
@@ -55,7 +57,8 @@ Status resolve_as_of(const RunOptions& o, const IngestStats& stats, Session& ses
   return session.begin(as_of);
 }
 
-Status load_state(const ir::Program& program, const RunOptions& o, Session& session, RunSummary& summary) {
+// The state to continue from, checked against the run's partition.
+Expected<SavedState> read_state(const ir::Program& program, const RunOptions& o, RunSummary& summary) {
   auto state = read_state_file(*o.state_in, program);
   if (!state) return state.error();
   if (state->partition != o.partition.k || state->partitions != o.partition.n)
@@ -65,35 +68,56 @@ Status load_state(const ir::Program& program, const RunOptions& o, Session& sess
                  *o.state_in};
   summary.state_in = o.state_in;
   summary.state_as_of = state->as_of;
-  std::vector<SavedState> states;
-  states.push_back(std::move(*state));
-  return session.load(std::move(states));
+  return state;
 }
 
-Status save_state(const Session& session, const std::string& path, Partition partition, const std::string& label) {
-  return write_state_file(path, session.save(partition.k, partition.n, label));
+Status save_state(const Session& session, const IdentityMap& identities, const std::string& path, Partition partition,
+                  const std::string& label) {
+  SavedState state = session.save(partition.k, partition.n, label);
+  state.identity_links = identities.links();
+  return write_state_file(path, state);
 }
 
 }  // namespace
 
-Expected<RunOutput> run_rules(const ir::Program& program, const RunOptions& o, Engine& engine) {
-  if (can_shard(o)) return run_sharded(program, o, engine);
+namespace {
+
+// One read of the input (run_rules reads it again when identity links call for it).
+Expected<RunOutput> run_single(const ir::Program& program, const RunOptions& o, Engine& engine, IdentityReads& links) {
   RunState run(program);
   Session session(run, engine, o.state_out.has_value());
   RunOutput out;
   RunSummary& summary = out.summary;
   summary.partition = o.partition;
-  if (o.state_in)
-    if (auto st = load_state(program, o, session, summary); !st) return st.error();
+  // The state's links come first (earlier input), then the links of this input found
+  // by a previous read; the state's users are merged as they say.
+  IdentityMap identities;
+  std::optional<SavedState> state;
+  if (o.state_in) {
+    auto read = read_state(program, o, summary);
+    if (!read) return read.error();
+    state = std::move(*read);
+    apply_links(identities, state->identity_links);
+  }
+  summary.identity = apply_links(identities, links.known);
+  const IdentityMap* resolve = o.identity_merge ? &identities : nullptr;
+  if (state) {
+    if (resolve)
+      if (auto st = merge_linked_users(*state, identities, program, *o.state_in); !st) return st.error();
+    std::vector<SavedState> states;
+    states.push_back(std::move(*state));
+    if (auto st = session.load(std::move(states)); !st) return st.error();
+  }
 
   if (o.profiles_path) {
-    Reading rd(run, o, kFromProfiles);
+    Reading rd(run, o, kFromProfiles, resolve);
     if (auto st = read_profiles(*o.profiles_path, o.profiles_mapping, rd.ctx); !st) return st.error();
     summary.profiles = rd.stats;
   }
 
   if (!o.stream) {
-    Reading rd(run, o, kFromEvents);
+    Reading rd(run, o, kFromEvents, resolve);
+    if (resolve) rd.ctx.found_links = &links.found;
     // The state's kept events come first: they are the earlier input.
     EventBatch all = session.take_kept();
     auto st = for_each_chunk(o, rd, [&](EventBatch& b) {
@@ -120,7 +144,7 @@ Expected<RunOutput> run_rules(const ir::Program& program, const RunOptions& o, E
                    o.events_path == "-" ? std::string("<stdin>") : o.events_path};
     const bool first_pass = (!o.as_of || identify_pass) && rereadable;
     if (first_pass) {
-      Reading first(run, o, kFromEvents);
+      Reading first(run, o, kFromEvents, resolve);
       auto st = for_each_chunk(o, first, [](EventBatch&) { return Status(Ok{}); });
       if (!st) return st.error();
       if (auto s = resolve_as_of(o, first.stats, session, summary); !s) return s.error();
@@ -129,7 +153,8 @@ Expected<RunOutput> run_rules(const ir::Program& program, const RunOptions& o, E
       return s.error();
     }
     if (auto s = session.apply(session.take_kept(), true, o.state_in.value_or("")); !s) return s.error();
-    Reading rd(run, o, kFromEvents);
+    Reading rd(run, o, kFromEvents, resolve);
+    if (resolve) rd.ctx.found_links = &links.found;
     rd.ctx.apply_profiles = !first_pass;
     // Standard input is read once: traits met after a chunk was scored would come too
     // late for the events before them.
@@ -157,6 +182,7 @@ Expected<RunOutput> run_rules(const ir::Program& program, const RunOptions& o, E
     if (first_pass) summary.events.profiles_read = profiles_in_events;
   }
   summary.events_from_file = true;
+  if (note_found_links(identities, links, summary)) return out;
   session.note_latest(summary.events.max_ts);
   session.finish();
 
@@ -166,7 +192,39 @@ Expected<RunOutput> run_rules(const ir::Program& program, const RunOptions& o, E
   summary.as_of = run.as_of;
   summary.state = session.counts();
   if (o.state_out)
-    if (auto st = save_state(session, *o.state_out, o.partition, o.rules_label); !st) return st.error();
+    if (auto st = save_state(session, identities, *o.state_out, o.partition, o.rules_label); !st) return st.error();
+  return out;
+}
+
+}  // namespace
+
+bool note_found_links(IdentityMap& identities, IdentityReads& links, RunSummary& summary) {
+  IdentityCounts found = apply_links(identities, links.found);
+  summary.identity.merged += found.merged;
+  summary.identity.conflicts = found.conflicts;
+  links.read_again = found.merged > 0;
+  return links.read_again;
+}
+
+Expected<RunOutput> run_rules(const ir::Program& program, const RunOptions& o, Engine& engine) {
+  auto read = [&](IdentityReads& links) {
+    return can_shard(o) ? run_sharded(program, o, engine, links) : run_single(program, o, engine, links);
+  };
+  IdentityReads links;
+  auto out = read(links);
+  if (!out || !links.read_again) return out;
+  // The input links ids that this read met apart: read it again knowing the links from
+  // the start, so every id is its person's from its first line on.
+  if (!can_read_twice(o.events_path))
+    return Error{"the input links user ids (anonymousId and userId in one message, or an alias message), and "
+                 "merging them reads the input twice, but this input (standard input, a pipe or a FIFO) cannot "
+                 "be read twice; write it to a file, or pass --no-identity-merge",
+                 o.events_path == "-" ? std::string("<stdin>") : o.events_path};
+  IdentityReads again;
+  again.known = std::move(links.found);
+  out = read(again);
+  if (out && again.read_again)  // the same input, read again: it cannot hold new links
+    return Error{"internal error: the identity links changed between two reads of the input", o.events_path};
   return out;
 }
 
@@ -175,9 +233,11 @@ Expected<RunOutput> combine_states(const ir::Program& program, const std::vector
   RunState run(program);
   Session session(run, engine, state_out.has_value());
   std::vector<SavedState> states;
+  IdentityMap identities;  // every partition read the links of the whole input: the same
   for (const auto& path : paths) {
     auto s = read_state_file(path, program);
     if (!s) return s.error();
+    apply_links(identities, s->identity_links);
     states.push_back(std::move(*s));
   }
   // One partition's state alone is not the result of the run (Session::load would take
@@ -195,7 +255,7 @@ Expected<RunOutput> combine_states(const ir::Program& program, const std::vector
   out.summary.as_of = run.as_of;
   out.summary.state = session.counts();
   if (state_out)
-    if (auto st = save_state(session, *state_out, {}, rules_label); !st) return st.error();
+    if (auto st = save_state(session, identities, *state_out, {}, rules_label); !st) return st.error();
   return out;
 }
 
@@ -226,6 +286,10 @@ std::string format_summary(const RunSummary& s, const ir::Program& program) {
     out += fmt::format("summary: {} duplicate messages (same messageId) were read once\n", e.duplicate_messages);
   if (e.other_messages > 0)
     out += fmt::format("summary: Segment page/screen/group/alias messages skipped {}\n", e.other_messages);
+  if (s.identity.merged > 0 || s.identity.conflicts > 0 || e.alias_messages > 0)
+    out += fmt::format("summary: identity: {} ids merged into the user they are linked to (anonymousId with a "
+                       "userId, {} alias messages); {} links ignored (the id was linked to another user first)\n",
+                       s.identity.merged, e.alias_messages, s.identity.conflicts);
   if (!e.names_read_as.empty()) {
     // Most frequent first, so the names a tracking plan uses most lead the line.
     std::vector<std::pair<std::string, IngestStats::ReadAs>> read_as(e.names_read_as.begin(), e.names_read_as.end());

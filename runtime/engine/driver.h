@@ -33,6 +33,7 @@ struct RunOptions {
   std::optional<double> as_of;  // default: the latest event timestamp
   bool skip_bad = false;
   bool keep_duplicates = false;  // read every copy of a repeated messageId (runtime/io/message_ids.h)
+  bool identity_merge = true;    // resolve anonymousId / alias links (runtime/io/identity_map.h)
   bool stream = false;
   // Threads for reading and scoring (runtime/engine/sharded_run.h); the output is the
   // same for every count. 0: one reader over the whole file, as runs that stream or
@@ -58,6 +59,7 @@ struct RunSummary {
   std::optional<std::string> state_in;
   double state_as_of = 0;
   Partition partition;
+  IdentityCounts identity;  // what the events file's identity links did
 };
 
 struct RunOutput {
@@ -66,6 +68,19 @@ struct RunOutput {
 };
 
 Expected<RunOutput> run_rules(const ir::Program& program, const RunOptions& options, Engine& engine);
+
+// The identity links of one input between its reads (run_rules): a read resolves ids by
+// the links a previous read found, and lists the links it finds; when those merge ids
+// the earlier read did not know of, the input is read again.
+struct IdentityReads {
+  std::vector<IdentityLink> known;  // found by the previous read of the input, in order
+  std::vector<IdentityLink> found;  // found by this read, in order
+  bool read_again = false;          // the found links merged ids: this read's result is not the run's
+};
+
+// After a read: applies its found links to `identities` (which resolved the read) and
+// counts them in the summary; true when they merged ids, so the input is to be read again.
+bool note_found_links(IdentityMap& identities, IdentityReads& links, RunSummary& summary);
 
 // `scorec finalize`: the states of the N partitions of one run combined into the result
 // of one run over everything (a single state is finalized as is), optionally saved as

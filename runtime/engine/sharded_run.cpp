@@ -203,7 +203,7 @@ namespace {
 // order breaks after it scored some makes the run return nullopt (to be run again
 // holding the events).
 Expected<std::optional<RunOutput>> run_shards(const ir::Program& program, const RunOptions& o, const Engine& engine,
-                                              bool score_as_read) {
+                                              bool score_as_read, IdentityReads& links) {
   const unsigned threads = o.threads;
   const ir::Schema& schema = program.schema;
   std::vector<std::unique_ptr<Shard>> shards;
@@ -211,6 +211,9 @@ Expected<std::optional<RunOutput>> run_shards(const ir::Program& program, const 
   RunOutput out;
   RunSummary& summary = out.summary;
   summary.partition = o.partition;
+  IdentityMap identities;
+  summary.identity = apply_links(identities, links.known);
+  const IdentityMap* resolve = o.identity_merge ? &identities : nullptr;
 
   // Profiles first: their users come first in the output, as in one run.
   if (o.profiles_path) {
@@ -220,6 +223,7 @@ Expected<std::optional<RunOutput>> run_shards(const ir::Program& program, const 
     IngestContext ctx{schema, b.strings, b.lists, b.users, b.profiles, b.stats, o.skip_bad};
     ctx.partition = o.partition;
     ctx.block_ids = &b.ids;
+    ctx.identities = resolve;
     if (auto st = read_profiles(*o.profiles_path, o.profiles_mapping, ctx); !st) return st.error();
     summary.profiles = b.stats;
     distribute(shards, blocks, threads, kFromProfiles);
@@ -238,6 +242,8 @@ Expected<std::optional<RunOutput>> run_shards(const ir::Program& program, const 
   ro.skip_bad = o.skip_bad;
   ro.partition = o.partition;
   ro.keep_duplicates = o.keep_duplicates;
+  ro.identities = resolve;
+  ro.find_links = resolve != nullptr;
   BlockDedup dedup(threads);
   IngestStats& stats = summary.events;
   for (auto& w : mapping_warnings(schema, o.events_mapping)) add_warning(stats, std::move(w));
@@ -317,6 +323,7 @@ Expected<std::optional<RunOutput>> run_shards(const ir::Program& program, const 
     for (const auto& b : blocks) {
       add_stats(stats, b->stats);
       if (b->error) return *b->error;
+      for (auto& l : b->links) links.found.push_back(std::move(l));
     }
     if (input_error) return *input_error;
     distribute(shards, blocks, threads, kFromEvents);
@@ -335,6 +342,9 @@ Expected<std::optional<RunOutput>> run_shards(const ir::Program& program, const 
     for (auto& f : failed)
       if (f) return *f;
   }
+
+  summary.events_from_file = true;
+  if (note_found_links(identities, links, summary)) return std::optional<RunOutput>(std::move(out));
 
   // The as-of time, as one run takes it.
   double as_of;
@@ -356,7 +366,6 @@ Expected<std::optional<RunOutput>> run_shards(const ir::Program& program, const 
   });
   for (auto& f : failed)
     if (f) return *f;
-  summary.events_from_file = true;
 
   // Percentiles rank each user among everyone.
   std::vector<Population> pops(shards.size());
@@ -382,16 +391,18 @@ Expected<std::optional<RunOutput>> run_shards(const ir::Program& program, const 
 
 }  // namespace
 
-Expected<RunOutput> run_sharded(const ir::Program& program, const RunOptions& o, const Engine& engine) {
+Expected<RunOutput> run_sharded(const ir::Program& program, const RunOptions& o, const Engine& engine,
+                                IdentityReads& links) {
   // Scoring as the file is read needs the as-of time before the end, and, when the
   // rules read profile attributes, every `identify` trait before the first event (one
   // run scores each event with the final traits). A file can be read again when its
   // order turns out not to allow it.
   const bool score_as_read = o.as_of && program.schema.profile.empty() && can_read_twice(o.events_path);
-  auto out = run_shards(program, o, engine, score_as_read);
+  auto out = run_shards(program, o, engine, score_as_read, links);
   if (!out) return out.error();
   if (*out) return std::move(**out);
-  auto again = run_shards(program, o, engine, false);
+  links.found.clear();  // listed again by the read that holds the events
+  auto again = run_shards(program, o, engine, false, links);
   if (!again) return again.error();
   return std::move(**again);
 }

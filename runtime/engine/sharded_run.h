@@ -15,7 +15,9 @@
 
 namespace scorec::runtime {
 
-Expected<RunOutput> run_sharded(const ir::Program& program, const RunOptions& options, const Engine& engine);
+// `links`: the identity links between reads of the input (driver.h, IdentityReads).
+Expected<RunOutput> run_sharded(const ir::Program& program, const RunOptions& options, const Engine& engine,
+                                IdentityReads& links);
 
 // Whether a run with these options can be sharded.
 bool can_shard(const RunOptions& options);

@@ -16,6 +16,8 @@ void read_block(const TextBlock& block, const BlockReadOptions& o, ParsedBlock& 
   ctx.keep_duplicates = o.keep_duplicates;
   ctx.earlier_messages = o.earlier_messages;
   ctx.block_messages = &out.message_ids;
+  ctx.identities = o.identities;
+  if (o.find_links) ctx.found_links = &out.links;
   ctx.stats.events_by_type.assign(o.schema->events.size(), 0);
   // Read in the usual chunks, not all at once: a record over ChunkBuffer::kMaxRecord
   // (a lenient quote left open) then fails here exactly as in one reader over the file,
@@ -60,6 +62,7 @@ void add_stats(IngestStats& into, const IngestStats& later) {
   into.other_partition += later.other_partition;
   into.blank_lines += later.blank_lines;
   into.trimmed_ids += later.trimmed_ids;
+  into.alias_messages += later.alias_messages;
   for (const auto& w : later.warnings) add_warning(into, w);
 }
 

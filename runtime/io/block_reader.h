@@ -27,6 +27,7 @@ struct ParsedBlock {
   IngestStats stats;
   EventBatch events;  // lines are the file's
   std::vector<MessageKey> message_ids;  // the NDJSON message ids read, once each (runtime/io/block_dedup.h)
+  std::vector<IdentityLink> links;      // the identity links read, in order (runtime/io/identity_map.h)
   // The first malformed line that stopped the reader (not one --skip-bad skipped), at
   // the file's line; nothing after it in the block was read.
   std::optional<Error> error;
@@ -59,6 +60,8 @@ struct BlockReadOptions {
   Partition partition;
   bool keep_duplicates = false;
   std::optional<EarlierMessages> earlier_messages;  // ids of earlier blocks, to skip (runtime/io/block_dedup.h)
+  const IdentityMap* identities = nullptr;  // ids read as their person's (IngestContext::identities)
+  bool find_links = false;                  // list the block's identity links
 };
 
 void read_block(const TextBlock& block, const BlockReadOptions& options, ParsedBlock& out);

@@ -10,25 +10,12 @@
 #include <string_view>
 #include <unordered_map>
 
-#include <boost/unordered/unordered_flat_map.hpp>
-
 #include "runtime/event_batch.h"
 #include "runtime/io/event_names.h"
 #include "runtime/io/ingest.h"
+#include "runtime/io/name_map.h"
 
 namespace scorec::runtime {
-
-// Heterogeneous lookup: find by string_view without building a std::string per row.
-// XXH3 for short keys (event names, JSON keys) is cheaper than std::hash.
-struct StringHash {
-  using is_transparent = void;
-  using is_avalanching = void;
-  size_t operator()(std::string_view s) const noexcept { return StringPool::hash(s); }
-};
-
-// The table for names met per row: open addressing (boost), found by string_view.
-template <class V>
-using NameMap = boost::unordered_flat_map<std::string, V, StringHash, std::equal_to<>>;
 
 class EventBuilder {
  public:

@@ -11,6 +11,7 @@
 #include "ir/schema.h"
 #include "runtime/partition.h"
 #include "runtime/io/field_mapping.h"
+#include "runtime/io/identity_map.h"
 #include "runtime/io/message_ids.h"
 #include "runtime/profile_table.h"
 #include "runtime/user_index.h"
@@ -54,6 +55,7 @@ struct IngestStats {
   uint64_t duplicate_messages = 0;  // NDJSON messages whose messageId came before (read once; runtime/io/message_ids.h)
   uint64_t blank_lines = 0;      // empty lines (whitespace-only in NDJSON): no data, but counted
   uint64_t trimmed_ids = 0;      // rows whose user id had edge spaces trimmed (" u1 " is user "u1")
+  uint64_t alias_messages = 0;   // Segment alias messages read as identity links
   std::vector<std::string> warnings;  // mapping entries that name nothing declared, unmapped properties
 };
 
@@ -112,10 +114,15 @@ struct IngestContext {
   // the ids this block reads are listed (each once, in order).
   std::optional<EarlierMessages> earlier_messages;
   std::vector<MessageKey>* block_messages = nullptr;
+  // Identity resolution (runtime/io/identity_map.h): ids are read as the id their
+  // person is scored under, and the links the input holds are listed here, in order.
+  const IdentityMap* identities = nullptr;
+  std::vector<IdentityLink>* found_links = nullptr;
 
   // The user's index, interning a new user; nullopt (counted) for a user of another
   // partition.
   std::optional<uint32_t> user(std::string_view id, uint64_t line) {
+    if (identities) id = identities->resolve(id);
     if (!partition.contains(id)) {
       ++stats.other_partition;
       return std::nullopt;

@@ -253,7 +253,8 @@ SegmentType segment_type(const JsonRecord& rec, const JsonSlots& slots) {
   if (t.text == "identify") return SegmentType::Identify;
   if (t.text == "page") return SegmentType::Page;
   if (t.text == "screen") return SegmentType::Screen;
-  if (t.text == "group" || t.text == "alias") return SegmentType::Other;
+  if (t.text == "alias") return SegmentType::Alias;
+  if (t.text == "group") return SegmentType::Other;
   return SegmentType::None;
 }
 

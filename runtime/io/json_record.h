@@ -87,9 +87,9 @@ struct JsonSlots {
   JsonSlots(JsonRecord& rec, const IngestPlan& plan);
 };
 
-// Page and screen calls are events named `page` and `screen`; group and alias
-// messages are Other (counted and skipped).
-enum class SegmentType { None, Track, Identify, Page, Screen, Other };
+// Page and screen calls are events named `page` and `screen`; alias messages link
+// identities (runtime/io/identity_map.h); group messages are Other (counted and skipped).
+enum class SegmentType { None, Track, Identify, Page, Screen, Alias, Other };
 SegmentType segment_type(const JsonRecord& rec, const JsonSlots& slots);
 
 // Applies a profile row / identify message: interns the user and sets the attributes

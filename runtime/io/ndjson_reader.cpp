@@ -38,6 +38,11 @@ class NdjsonEventReader final : public EventReader {
       received_at_ = rec_.add_path("receivedAt");
     }
     if (!ctx_.keep_duplicates) message_id_ = rec_.add_path("messageId");
+    if (ctx_.found_links) {
+      anonymous_id_ = rec_.add_path("anonymousId");
+      previous_id_ = rec_.add_path("previousId");
+      segment_user_id_ = rec_.add_path("userId");
+    }
     // In a Segment message the top level is the envelope: a property `type` or
     // `timestamp` is not the message's own type or time.
     static constexpr std::string_view kEnvelope[] = {
@@ -82,7 +87,17 @@ class NdjsonEventReader final : public EventReader {
  private:
   Status report(std::string message) { return bad_.report(lines_.name(), line_.number, std::move(message)); }
 
+  // One line; the identity link it holds is listed when the line is read (not a bad
+  // line skipped, not a retried copy).
   Status read_line(EventBatch& out) {
+    const uint64_t skipped_before = ctx_.stats.skipped_bad;
+    link_.reset();
+    auto st = read_message(out);
+    if (st && link_ && ctx_.stats.skipped_bad == skipped_before) ctx_.found_links->push_back(std::move(*link_));
+    return st;
+  }
+
+  Status read_message(EventBatch& out) {
     if (!rec_.parse(line_, error_)) return report(error_);
     if (message_id_ >= 0 && !first_copy()) {
       ++ctx_.stats.duplicate_messages;
@@ -90,6 +105,13 @@ class NdjsonEventReader final : public EventReader {
     }
     std::string_view name;
     const SegmentType segment = segment_type(rec_, slots_);
+    if (ctx_.found_links) {
+      if (auto st = note_link(segment); !st) return report(st.error().message);
+      if (segment == SegmentType::Alias && link_) {
+        ++ctx_.stats.alias_messages;
+        return Ok{};
+      }
+    }
     switch (segment) {
       case SegmentType::Identify: {
         auto applied = apply_json_profile(rec_, slots_, plan_, conv_, ctx_, lines_.name(), line_.number);
@@ -97,6 +119,7 @@ class NdjsonEventReader final : public EventReader {
         if (!*applied) ++ctx_.stats.missing_user;
         return Ok{};
       }
+      case SegmentType::Alias:
       case SegmentType::Other:
         ++ctx_.stats.other_messages;
         return Ok{};
@@ -157,6 +180,43 @@ class NdjsonEventReader final : public EventReader {
       double value;
       if (rec_.convert(*v, t.type, conv_, value)) EventBuilder::set(out, row, t.column, value);
     }
+    return Ok{};
+  }
+
+  // An id field of the identity link, as a user id is read (trimmed, `17850.0` as
+  // `17850`); empty when absent or not a string or number.
+  Expected<std::string_view> link_id(const JsonVal* v) {
+    if (!v || v->kind == JsonKind::Bool) return std::string_view();
+    auto text = JsonRecord::scalar_text(*v);
+    if (!text) return std::string_view();
+    IngestStats counted_where_the_id_is_read;  // a trimmed id counts once, as a user id
+    std::string_view id = read_user_id(*text, counted_where_the_id_is_read, id_error_);
+    if (!id_error_.empty()) return Error{id_error_, ""};
+    return id;
+  }
+
+  // The identity link of a message (runtime/io/identity_map.h): an alias message's
+  // previousId -> userId, or any message's anonymousId -> the user id it is read under,
+  // when that is another field.
+  Status note_link(SegmentType segment) {
+    const JsonVal* from = nullptr;
+    const JsonVal* to = nullptr;
+    if (segment == SegmentType::Alias) {
+      from = rec_.get(previous_id_).present() ? &rec_.get(previous_id_) : nullptr;
+      to = rec_.get(segment_user_id_).present() ? &rec_.get(segment_user_id_) : nullptr;
+    } else {
+      from = rec_.get(anonymous_id_).present() ? &rec_.get(anonymous_id_) : nullptr;
+      to = rec_.first(slots_.user);
+      if (to == from) return Ok{};  // read under its anonymousId: nothing to link
+    }
+    if (!from || !to) return Ok{};
+    auto f = link_id(from);
+    if (!f) return f.error();
+    std::string from_id(*f);
+    auto t = link_id(to);
+    if (!t) return t.error();
+    if (from_id.empty() || t->empty() || from_id == *t) return Ok{};
+    link_ = IdentityLink{std::move(from_id), std::string(*t)};
     return Ok{};
   }
 
@@ -242,6 +302,8 @@ class NdjsonEventReader final : public EventReader {
   TimeParser skew_time_;  // sentAt and receivedAt (time_ remembers the last event time)
   BadLinePolicy bad_;
   int original_time_ = -1, sent_at_ = -1, received_at_ = -1, message_id_ = -1;  // slots; -1: not read
+  int anonymous_id_ = -1, previous_id_ = -1, segment_user_id_ = -1;             // identity links
+  std::optional<IdentityLink> link_;  // the line's, listed once the line is read
   MessageKeySet seen_messages_;
   // The properties of Segment messages: as plan_.props, without top-level envelope fields.
   std::vector<FieldSpec> segment_props_;

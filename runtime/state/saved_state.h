@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "runtime/event_batch.h"
+#include "runtime/io/identity_map.h"
 
 namespace scorec::runtime {
 
@@ -30,6 +31,7 @@ struct SavedState {
   std::vector<double> base;                       // users x slots
   std::vector<Column> profiles;                   // per profile attribute, one row per user
   EventBatch kept;                                // events after as_of - H, in time order
+  std::vector<IdentityLink> identity_links;       // the links that merged ids, in order (identity_map.h)
 };
 
 }  // namespace scorec::runtime

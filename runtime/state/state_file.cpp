@@ -136,6 +136,11 @@ std::string encode_state(const SavedState& s) {
   w.array(s.kept.line);
   w.put<uint64_t>(s.kept.columns.size());
   for (const auto& c : s.kept.columns) put_column(w, c);
+  w.put<uint64_t>(s.identity_links.size());
+  for (const auto& l : s.identity_links) {
+    w.str(l.from);
+    w.str(l.to);
+  }
 
   std::string out(kMagic, sizeof kMagic);
   Writer h(out);
@@ -150,6 +155,7 @@ std::string encode_state(const SavedState& s) {
 namespace {
 
 struct Header {
+  uint32_t version = 0;
   uint64_t length = 0, checksum = 0;
 };
 
@@ -163,6 +169,7 @@ Expected<Header> check_header(std::string_view bytes, const std::string& name) {
   uint32_t version = head.get<uint32_t>();
   uint32_t reserved = head.get<uint32_t>();
   Header h;
+  h.version = version;
   h.length = head.get<uint64_t>();
   h.checksum = head.get<uint64_t>();
   if (version > kStateFormatVersion)
@@ -286,6 +293,16 @@ Expected<SavedState> decode_state(std::string_view bytes, const ir::Program& p, 
   s.kept.columns.resize(ncols);
   size_t nkept = s.kept.user.size();
   for (auto& c : s.kept.columns) columns_ok = columns_ok && get_column(r, c, nkept);
+  if (header->version >= 2) {
+    uint64_t nlinks = r.count(16);
+    s.identity_links.reserve(nlinks);
+    for (uint64_t i = 0; i < nlinks && r.ok(); ++i) {
+      IdentityLink l;
+      l.from = r.str();
+      l.to = r.str();
+      s.identity_links.push_back(std::move(l));
+    }
+  }
 
   // The checksum matched, so a failure here means a writer bug or a forged file.
   if (!r.ok() || !r.at_end() || !columns_ok) return fail("the state file is malformed (its sections do not add up)");
@@ -302,6 +319,11 @@ Expected<SavedState> decode_state(std::string_view bytes, const ir::Program& p, 
   for (const auto& l : s.lists)
     for (uint32_t id : l)
       if (id >= s.strings.size()) return fail("the state file is malformed (a list names no string)");
+  // The links a run keeps are those that merged, so each merges again in order.
+  IdentityMap links;
+  for (const auto& l : s.identity_links)
+    if (l.from.empty() || l.to.empty() || links.link(l.from, l.to) != IdentityMap::Linked::Merged)
+      return fail("the state file is malformed (an identity link that links nothing)");
   if (auto st = check_values(s, p, name); !st) return st.error();
   return s;
 }

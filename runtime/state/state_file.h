@@ -21,7 +21,8 @@
 
 namespace scorec::runtime {
 
-constexpr uint32_t kStateFormatVersion = 1;
+// 2: the identity links (version 1 files are read as holding none).
+constexpr uint32_t kStateFormatVersion = 2;
 
 std::string encode_state(const SavedState& state);
 // Decodes and checks against `program` (the layout hash, slot and attribute counts).

@@ -4,6 +4,7 @@
 // repeated partition.
 #include "runtime/state/state_file.h"
 #include "runtime/state/session.h"
+#include "runtime/state/state_layout.h"
 
 #include <gtest/gtest.h>
 
@@ -436,6 +437,35 @@ TEST(CheckAllPartitions, HugePartitionCountsAllocateNothingOfThatSize) {
   st = check_all_partitions(states);
   ASSERT_FALSE(st.ok());
   EXPECT_EQ(st.error().message, "partition 0/4000000000 is given twice");
+}
+
+}  // namespace
+}  // namespace scorec::runtime
+
+namespace scorec::runtime {
+namespace {
+
+// Identity links are saved in order and read back; a link that links nothing again
+// (a forged or damaged list) is refused.
+TEST(StateFileIdentity, LinksRoundTripAndForgedLinksAreRefused) {
+  ir::Program program;
+  SavedState s;
+  s.layout_hash = layout_hash(program);
+  s.identity_links = {{"a1", "u1"}, {"u1", "u2"}};
+  auto back = decode_state(encode_state(s), program, "links.bin");
+  ASSERT_TRUE(back.ok()) << back.error().str();
+  ASSERT_EQ(back->identity_links.size(), 2u);
+  EXPECT_EQ(back->identity_links[1].from, "u1");
+  EXPECT_EQ(back->identity_links[1].to, "u2");
+  for (std::vector<IdentityLink> forged : {std::vector<IdentityLink>{{"a1", "u1"}, {"a1", "u2"}},
+                                           std::vector<IdentityLink>{{"a1", "a1"}},
+                                           std::vector<IdentityLink>{{"", "u1"}}}) {
+    s.identity_links = forged;
+    auto bad = decode_state(encode_state(s), program, "forged.bin");
+    ASSERT_FALSE(bad.ok());
+    EXPECT_NE(bad.error().message.find("an identity link that links nothing"), std::string::npos)
+        << bad.error().message;
+  }
 }
 
 }  // namespace

@@ -13,6 +13,8 @@
 
 namespace scorec::runtime {
 
+class EngineObserver;  // runtime/engine/observer.h
+
 class Engine {
  public:
   virtual ~Engine() = default;
@@ -30,6 +32,7 @@ class Engine {
   virtual std::unique_ptr<Engine> clone() const = 0;
 };
 
-std::unique_ptr<Engine> make_interpreter();
+// The reference interpreter; with an observer, it reports every step (runtime/engine/observer.h).
+std::unique_ptr<Engine> make_interpreter(EngineObserver* observer = nullptr);
 
 }  // namespace scorec::runtime

@@ -5,13 +5,10 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
-#include <span>
-#include <variant>
 
 #include "ir/printer.h"
 #include "ir/semantics.h"
 #include "runtime/engine/engine.h"
-#include "runtime/engine/evaluator.h"
 #include "runtime/engine/run_state.h"
 #include "runtime/io/event_reader.h"
 #include "support/json.h"
@@ -49,8 +46,9 @@ std::string rule_text(const std::string& label) {
   return std::string(trim(s));
 }
 
-bool same(double a, double b) { return a == b || (std::isnan(a) && std::isnan(b)); }
-bool close(double a, double b) { return std::fabs(a - b) <= 1e-9 * std::max(1.0, std::fabs(b)) || same(a, b); }
+bool close(double a, double b) {
+  return std::fabs(a - b) <= 1e-9 * std::max(1.0, std::fabs(b)) || a == b || (std::isnan(a) && std::isnan(b));
+}
 
 const runtime::ResultColumn* column(const runtime::ResultTable& t, const std::string& name) {
   for (const auto& c : t.columns)
@@ -58,30 +56,71 @@ const runtime::ResultColumn* column(const runtime::ResultTable& t, const std::st
   return nullptr;
 }
 
-runtime::EvalContext context(runtime::RunState& run, uint32_t user, const double* state) {
-  runtime::EvalContext ctx;
-  ctx.run = &run;
-  ctx.strings = {&run.strings, &run.lists};
-  ctx.user = user;
-  ctx.state = state;
-  return ctx;
-}
-
-// A per-user term as the interpreter adds it (Interpreter::terms).
-TermTrace trace_term(const ir::UserTerm& t, runtime::EvalContext& ctx) {
-  TermTrace out;
-  out.text = rule_text(t.label);
-  out.where = t.where;
-  ir::Value c = runtime::evaluate(t.cond, ctx);
-  if (c.ok) out.cond = c.v != 0;
-  if (!c.truthy()) return out;
-  ir::Value w = runtime::evaluate(t.weight, ctx);
-  if (w.ok) {
-    out.weight = w.v;
-    out.contribution = w.v;
+// Files the interpreter's steps for the one user under the rule or term they belong to.
+class Tracer final : public runtime::EngineObserver {
+ public:
+  Tracer(const ir::Program& p, Explanation& e) : p_(p), e_(e), rule_at_(p.rules.size()) {
+    for (size_t r = 0; r < p.rules.size(); ++r) {
+      ScoreTrace& st = e.scores[p.rules[r].score];
+      rule_at_[r] = st.rules.size();
+      RuleTrace rt;
+      rt.rule = static_cast<int>(r);
+      rt.text = rule_text(p.rules[r].label);
+      rt.where = p.rules[r].where;
+      st.rules.push_back(std::move(rt));
+    }
   }
-  return out;
-}
+
+  void after_as_of(const runtime::EventBatch& batch, uint32_t row) override {
+    std::vector<bool> seen(p_.scores.size());
+    for (int ri : p_.rules_by_event[batch.type[row]])
+      if (!seen[p_.rules[ri].score]) {
+        seen[p_.rules[ri].score] = true;
+        e_.scores[p_.rules[ri].score].after_as_of++;
+      }
+  }
+
+  void rule(const runtime::EventBatch& batch, const runtime::RuleStep& s) override {
+    const ir::EventRule& rule = p_.rules[s.rule];
+    EventTrace ev;
+    ev.ts = s.ts;
+    ev.line = batch.line[s.row];
+    ev.fate = s.fate;
+    ev.weight = s.weight;
+    ev.capped = rule.cap > 0 && s.fate == EventFate::Counted && s.accepted != s.weight;
+    ev.accepted = s.accepted;
+    ev.cap_used_before = s.cap_used_before;
+    ev.decay = s.decay;
+    ev.contribution = s.contribution;
+    ScoreTrace& st = e_.scores[rule.score];
+    st.events_sum += ev.contribution;  // in the engine's order, as it adds them
+    RuleTrace& rt = st.rules[rule_at_[s.rule]];
+    rt.total += ev.contribution;
+    rt.events.push_back(ev);
+  }
+
+  void term(const runtime::TermStep& s) override {
+    const ir::UserTerm& t = s.score >= 0 ? p_.scores[s.score].terms[s.term] : p_.grades[s.grade].terms[s.term];
+    TermTrace out;
+    out.text = rule_text(t.label);
+    out.where = t.where;
+    if (s.cond.ok) out.cond = s.cond.v != 0;
+    if (s.weighed && s.weight.ok) out.weight = s.weight.v;
+    out.contribution = s.contribution;
+    if (s.score >= 0) {
+      e_.scores[s.score].terms_sum += out.contribution;
+      e_.scores[s.score].terms.push_back(std::move(out));
+    } else {
+      e_.grades[s.grade].points += out.contribution;
+      e_.grades[s.grade].terms.push_back(std::move(out));
+    }
+  }
+
+ private:
+  const ir::Program& p_;
+  Explanation& e_;
+  std::vector<size_t> rule_at_;  // a rule's place among its score's rules
+};
 
 // Only the rows of one user, read the way the driver reads them (profiles file first,
 // then the events file), into `run`'s pools so string ids and profiles match.
@@ -139,141 +178,33 @@ Expected<Explanation> explain_user(const ir::Program& p, const runtime::RunOptio
   if (ix < 0) return Error{fmt::format("user '{}' is not in the input on the second reading", user), o.events_path};
   const auto u = static_cast<uint32_t>(ix);
   run.grow_state();
-  const double T = run.as_of;
-
-  // Time order, ties in input order: the driver's order restricted to this user.
-  std::vector<uint32_t> rows(batch.size());
-  std::iota(rows.begin(), rows.end(), 0u);
-  std::stable_sort(rows.begin(), rows.end(), [&](uint32_t x, uint32_t y) { return batch.ts[x] < batch.ts[y]; });
 
   e.scores.resize(p.scores.size());
   for (size_t s = 0; s < p.scores.size(); ++s) {
-    ScoreTrace& st = e.scores[s];
-    st.score = static_cast<int>(s);
-    st.name = p.scores[s].name;
-    st.scale = p.scores[s].scale;
-    st.events_sum = p.slots[p.scores[s].raw_slot].init;
+    e.scores[s].score = static_cast<int>(s);
+    e.scores[s].name = p.scores[s].name;
+    e.scores[s].scale = p.scores[s].scale;
+    e.scores[s].events_sum = p.slots[p.scores[s].raw_slot].init;
   }
-  std::vector<size_t> rule_at(p.rules.size());
-  for (size_t r = 0; r < p.rules.size(); ++r) {
-    ScoreTrace& st = e.scores[p.rules[r].score];
-    rule_at[r] = st.rules.size();
-    RuleTrace rt;
-    rt.rule = static_cast<int>(r);
-    rt.text = rule_text(p.rules[r].label);
-    rt.where = p.rules[r].where;
-    st.rules.push_back(std::move(rt));
-  }
+  e.grades.resize(p.grades.size());
+  Tracer tracer(p, e);
+  auto interp = runtime::make_interpreter(&tracer);
 
-  // Replay. The interpreter applies each event to the real state; the trace replays
-  // the rules on a copy that has the event's aggregate updates but not its rule
-  // updates, and the two states must then be identical.
-  auto interp = runtime::make_interpreter();
-  const size_t nslots = run.num_slots();
-  std::vector<double> before(nslots), work(nslots);
-  for (uint32_t r : rows) {
-    uint16_t type = batch.type[r];
-    if (type == runtime::kUnknownEvent) continue;
-    double ts = batch.ts[r];
-    if (ts > T) {
-      std::vector<bool> seen(p.scores.size());
-      for (int ri : p.rules_by_event[type])
-        if (!seen[p.rules[ri].score]) {
-          seen[p.rules[ri].score] = true;
-          e.scores[p.rules[ri].score].after_as_of++;
-        }
-      continue;
-    }
-    double* state = run.user_state(u);
-    std::copy(state, state + nslots, before.begin());
-    interp->update(batch, std::span<const uint32_t>(&r, 1), run);
-    work = before;
-    for (int ai : p.aggs_by_event[type]) work[p.aggs[ai].slot] = state[p.aggs[ai].slot];
-    runtime::EvalContext ctx = context(run, u, work.data());
-    ctx.batch = &batch;
-    ctx.row = r;
-    for (int ri : p.rules_by_event[type]) {
-      const ir::EventRule& rule = p.rules[ri];
-      const ir::Score& score = p.scores[rule.score];
-      ScoreTrace& st = e.scores[rule.score];
-      EventTrace ev;
-      ev.ts = ts;
-      ev.line = batch.line[r];
-      [&] {
-        if (score.window > 0 && ts <= T - score.window) {
-          ev.fate = EventFate::OutsideWindow;
-          return;
-        }
-        if (rule.has_cond) {
-          ir::Value c = runtime::evaluate(rule.cond, ctx);
-          if (!c.truthy()) {
-            ev.fate = c.ok ? EventFate::CondFalse : EventFate::CondNull;
-            return;
-          }
-        }
-        ir::Value w = runtime::evaluate(rule.weight, ctx);
-        if (!w.ok) {
-          ev.fate = EventFate::NullWeight;
-          return;
-        }
-        ev.weight = w.v;
-        if (rule.limit > 0) {
-          double bucket = ir::bucket_of(ts, rule.limit_period);
-          if (work[rule.limit_bucket_slot] != bucket) {
-            work[rule.limit_bucket_slot] = bucket;
-            work[rule.limit_count_slot] = 0;
-          }
-          if (work[rule.limit_count_slot] >= static_cast<double>(rule.limit)) {
-            ev.fate = EventFate::LimitSkipped;
-            return;
-          }
-          work[rule.limit_count_slot] += 1;
-        }
-        ev.accepted = w.v;
-        if (rule.cap > 0) {
-          double bucket = ir::bucket_of(ts, rule.cap_period);
-          if (work[rule.cap_bucket_slot] != bucket) {
-            work[rule.cap_bucket_slot] = bucket;
-            work[rule.cap_used_slot] = 0;
-          }
-          ev.cap_used_before = work[rule.cap_used_slot];
-          ev.accepted = ir::cap_accept(w.v, rule.cap, work[rule.cap_used_slot]);
-          ev.capped = ev.accepted != w.v;
-        }
-        ev.decay = ir::decay_factor(score.decay, score.decay_param, T - ts);
-        ev.contribution = ev.accepted * ev.decay;
-        work[score.raw_slot] += ev.contribution;
-        st.events_sum += ev.contribution;
-      }();
-      ev.running_raw = st.events_sum;
-      RuleTrace& rt = st.rules[rule_at[ri]];
-      rt.total += ev.contribution;
-      rt.events.push_back(ev);
-    }
-    for (size_t k = 0; k < nslots; ++k)
-      if (!same(work[k], state[k])) {
-        e.mismatches.push_back(fmt::format("the trace and the interpreter disagree on slot '{}' after the event at line {}: {} vs {}",
-                                           p.slots[k].name, batch.line[r], format_number(work[k]), format_number(state[k])));
-        break;
-      }
-  }
+  // The reference interpreter scores this user alone, in the driver's order (time
+  // order, ties in input order), and reports every step to the tracer.
+  std::vector<uint32_t> rows(batch.size());
+  std::iota(rows.begin(), rows.end(), 0u);
+  std::stable_sort(rows.begin(), rows.end(), [&](uint32_t x, uint32_t y) { return batch.ts[x] < batch.ts[y]; });
+  interp->update(batch, rows, run);
 
-  // Per-user terms, raw, scaling and tiers.
-  const double* final_state = nslots ? run.user_state(u) : nullptr;
+  // Per-user terms, raw, scaling and tiers. The traced lines add up as the engine adds
+  // them (finalize: the event sum plus the terms), so they must give the table's raw
+  // score to the bit when the interpreter scored everyone.
   for (size_t s = 0; s < p.scores.size(); ++s) {
     const ir::Score& sc = p.scores[s];
     ScoreTrace& st = e.scores[s];
-    if (final_state && !same(final_state[sc.raw_slot], st.events_sum))
-      e.mismatches.push_back(fmt::format("score {}: the traced event sum {} is not the interpreter's {}", sc.name,
-                                         format_number(st.events_sum), format_number(final_state[sc.raw_slot])));
-    runtime::EvalContext ctx = context(run, u, final_state);
-    double terms = 0;
-    for (const auto& t : sc.terms) {
-      st.terms.push_back(trace_term(t, ctx));
-      terms += st.terms.back().contribution;
-    }
-    st.terms_sum = terms;
-    st.raw = st.events_sum + terms;
+    interp->score_terms(static_cast<int>(s), u, run);  // traced into st.terms and st.terms_sum
+    st.raw = st.events_sum + st.terms_sum;
     const auto* raw_col = column(out.table, sc.name + "_raw");
     st.engine_raw = raw_col ? raw_col->numbers[*row] : std::nan("");
     if (!close(st.raw, st.engine_raw))
@@ -317,25 +248,21 @@ Expected<Explanation> explain_user(const ir::Program& p, const runtime::RunOptio
         e.mismatches.push_back(fmt::format("score {}: the tier is '{}' but the engine's is '{}'", sc.name, want, c->texts[*row]));
     }
   }
-  for (const auto& g : p.grades) {
-    GradeTrace gt;
-    gt.name = g.name;
-    runtime::EvalContext ctx = context(run, u, final_state);
-    for (const auto& t : g.terms) {
-      gt.terms.push_back(trace_term(t, ctx));
-      gt.points += gt.terms.back().contribution;
-    }
-    const auto* c = column(out.table, g.name + "_points");
+  for (size_t g = 0; g < p.grades.size(); ++g) {
+    const ir::Grade& gr = p.grades[g];
+    GradeTrace& gt = e.grades[g];
+    gt.name = gr.name;
+    interp->grade_points(static_cast<int>(g), u, run);  // traced into gt.terms and gt.points
+    const auto* c = column(out.table, gr.name + "_points");
     gt.engine_points = c ? c->numbers[*row] : std::nan("");
     if (!close(gt.points, gt.engine_points))
-      e.mismatches.push_back(fmt::format("grade {}: the terms sum to {} but the engine's points are {}", g.name,
+      e.mismatches.push_back(fmt::format("grade {}: the terms sum to {} but the engine's points are {}", gr.name,
                                          format_number(gt.points), format_number(gt.engine_points)));
-    gt.letter = ir::tier_of(g.letters, gt.engine_points);
-    const auto* l = column(out.table, g.name);
-    std::string want = gt.letter >= 0 ? g.letters[gt.letter].name : "";
+    gt.letter = ir::tier_of(gr.letters, gt.engine_points);
+    const auto* l = column(out.table, gr.name);
+    std::string want = gt.letter >= 0 ? gr.letters[gt.letter].name : "";
     if (l && l->texts[*row] != want)
-      e.mismatches.push_back(fmt::format("grade {}: the letter is '{}' but the engine's is '{}'", g.name, want, l->texts[*row]));
-    e.grades.push_back(std::move(gt));
+      e.mismatches.push_back(fmt::format("grade {}: the letter is '{}' but the engine's is '{}'", gr.name, want, l->texts[*row]));
   }
   for (const auto& sg : p.segments) {
     SegmentTrace t;

@@ -1,19 +1,19 @@
 // `scorec explain`: the breakdown of every score, grade and segment of ONE user.
 //
-// A tracing evaluator, apart from the engines so that their hot path stays untouched:
-// the whole input is first scored by an engine (run_rules: the as-of time, the
-// population and the final table, which percentiles need), then explain_user re-reads
-// the input keeping only that user's events and replays the per-event semantics of
-// docs/semantics.md for them with a trace, through the same shared functions the
-// engines use (ir::decay_factor, ir::bucket_of, ir::cap_accept, runtime::evaluate,
-// ir::linear_scale, ir::percentile_scale, ir::tier_of). Each replayed event is also
-// applied by the reference interpreter and the two states compared, and the traced raw
-// score is compared with the engine's table: a difference is reported as an internal
-// error (Explanation::mismatches), never hidden.
+// The whole input is first scored by an engine (run_rules: the as-of time, the
+// population and the final table, which percentiles need); then explain_user re-reads
+// the input keeping only that user's events and scores them with the reference
+// interpreter and an observer (runtime/engine/observer.h): every line of the
+// explanation is a step the interpreter took, not a replay of its semantics. The
+// scaling step uses the shared functions of ir/semantics.h (ir::linear_scale,
+// ir::percentile_scale, ir::tier_of). The traced raw scores and grade points, and the
+// scaled scores, tiers and letters, are compared with the table of the engine that
+// scored everyone (the JIT, say): a difference is reported as an internal error
+// (Explanation::mismatches), never hidden.
 //
-// The raw score is summed in the engine's order (the user's events in time order, each
-// event's rules in source order; then the per-user terms), so the lines add up to it
-// exactly; the text groups the lines by rule for reading.
+// The raw score is the traced lines summed in the engine's order (the user's events in
+// time order, each event's rules in source order; then the per-user terms), so it is
+// the engine's raw score to the bit; the text groups the lines by rule for reading.
 #pragma once
 
 #include <cstdint>
@@ -23,19 +23,13 @@
 
 #include "ir/program.h"
 #include "runtime/engine/driver.h"
+#include "runtime/engine/observer.h"
 #include "support/expected.h"
 
 namespace scorec::report {
 
 // What happened to one event under one `on` rule.
-enum class EventFate : uint8_t {
-  Counted,        // accepted (perhaps partially, by a cap) and decayed
-  OutsideWindow,  // ts <= T - window: skipped entirely
-  CondFalse,      // the `when` condition was false
-  CondNull,       // the `when` condition was null
-  NullWeight,     // the weight was null: contributes 0 (counted in the run summary)
-  LimitSkipped,   // `once` / `limit N [per P]`: the bucket already had N events
-};
+using EventFate = runtime::RuleFate;
 const char* fate_name(EventFate f);
 
 struct EventTrace {
@@ -48,7 +42,6 @@ struct EventTrace {
   double cap_used_before = 0;  // the bucket's accepted magnitude before this event
   double decay = 1;
   double contribution = 0;  // accepted * decay (0 unless Counted)
-  double running_raw = 0;   // the score's event sum after this event, in engine order
 };
 
 struct RuleTrace {
@@ -109,7 +102,7 @@ struct Explanation {
   std::vector<ScoreTrace> scores;
   std::vector<GradeTrace> grades;
   std::vector<SegmentTrace> segments;
-  // Internal errors: the trace disagrees with the interpreter or the engine's table.
+  // Internal errors: the trace disagrees with the table of the engine that scored everyone.
   std::vector<std::string> mismatches;
 };
 

@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <optional>
 
 #include <fmt/format.h>
 
 #include "runtime/engine/finalize.h"
+#include "runtime/engine/observer.h"
 #include "runtime/engine/run_state.h"
 #include "support/text.h"
 #include "support/time.h"
@@ -99,32 +101,28 @@ std::string show(const ir::TestExpect& x, const Actual& a) {
   return format_number(a.number);
 }
 
-// The raw value of `score` (or the points of `grade`) under a copy of the program that
-// keeps only the chosen rule or term, run by the reference engine.
-double isolated(const ir::Program& p, const ir::TestCase& t, int score, int grade, int rule, int term,
-                Engine& engine) {
-  ir::Program q = p;
-  for (auto& ids : q.rules_by_event) ids.clear();
-  if (rule >= 0) q.rules_by_event[q.rules[rule].event].push_back(rule);
-  for (size_t s = 0; s < q.scores.size(); ++s) {
-    auto keep = static_cast<int>(s) == score && term >= 0 ? q.scores[s].terms[term] : ir::UserTerm{};
-    bool k = static_cast<int>(s) == score && term >= 0;
-    q.scores[s].terms.clear();
-    if (k) q.scores[s].terms.push_back(std::move(keep));
+// Each rule's and term's part of the raw scores and grade points of the test's user,
+// as the reference interpreter adds them.
+class Contributions final : public EngineObserver {
+ public:
+  explicit Contributions(const ir::Program& p)
+      : by_rule(p.rules.size()), by_score_term(p.scores.size()), by_grade_term(p.grades.size()) {
+    for (size_t s = 0; s < p.scores.size(); ++s) by_score_term[s].resize(p.scores[s].terms.size());
+    for (size_t g = 0; g < p.grades.size(); ++g) by_grade_term[g].resize(p.grades[g].terms.size());
   }
-  for (size_t g = 0; g < q.grades.size(); ++g) {
-    auto keep = static_cast<int>(g) == grade && term >= 0 ? q.grades[g].terms[term] : ir::UserTerm{};
-    bool k = static_cast<int>(g) == grade && term >= 0;
-    q.grades[g].terms.clear();
-    if (k) q.grades[g].terms.push_back(std::move(keep));
+  void after_as_of(const EventBatch&, uint32_t) override {}
+  void rule(const EventBatch&, const RuleStep& s) override { by_rule[s.rule] += s.contribution; }
+  void term(const TermStep& s) override {
+    (s.score >= 0 ? by_score_term[s.score] : by_grade_term[s.grade])[s.term] = s.contribution;
   }
-  ResultTable r = run_test_case(q, t, engine);
-  const ResultColumn* c = score >= 0 ? column(r, q.scores[score].name + "_raw") : column(r, q.grades[grade].name + "_points");
-  return c && !c->numbers.empty() ? c->numbers[0] : 0;
-}
+
+  std::vector<double> by_rule;                     // Σ contributions, by Program::rules index
+  std::vector<std::vector<double>> by_score_term;  // by score, then term
+  std::vector<std::vector<double>> by_grade_term;
+};
 
 // What made the raw value of a score (or the points of a grade): the contributions.
-std::string contributions(const ir::Program& p, const ir::TestCase& t, const ir::TestExpect& x, Engine& engine) {
+std::string contributions(const ir::Program& p, const ir::TestExpect& x, const Contributions& c) {
   std::string out;
   int score = -1, grade = -1;
   switch (x.target) {
@@ -141,15 +139,16 @@ std::string contributions(const ir::Program& p, const ir::TestCase& t, const ir:
   if (score >= 0) {
     for (const auto& r : p.rules) {
       if (r.score != score) continue;
-      double v = isolated(p, t, score, -1, r.id, -1, engine);
+      double v = c.by_rule[static_cast<size_t>(r.id)];
       if (v == 0) continue;
       total += v;
       lines += fmt::format("      {:>12}  {}  ({})\n", format_number(v), r.label, r.where);
     }
   }
   const auto& terms = score >= 0 ? p.scores[score].terms : p.grades[grade].terms;
+  const auto& values = score >= 0 ? c.by_score_term[score] : c.by_grade_term[grade];
   for (size_t i = 0; i < terms.size(); ++i) {
-    double v = isolated(p, t, score, grade, -1, static_cast<int>(i), engine);
+    double v = values[i];
     if (v == 0) continue;
     total += v;
     lines += fmt::format("      {:>12}  {}  ({})\n", format_number(v), terms[i].label, terms[i].where);
@@ -203,6 +202,7 @@ std::vector<TestOutcome> run_tests(const ir::Program& program, const std::vector
     for (const auto& e : engines) tables.push_back(run_test_case(program, t, *e.engine));
     std::vector<bool> explained(program.scores.size() + program.grades.size(), false);
     std::string explain;
+    std::optional<Contributions> traced;  // the interpreter's steps, on the first failure
     for (const auto& x : t.expects) {
       std::vector<std::string> wrong;
       Actual ref = actual_of(program, x, tables[0]);
@@ -221,7 +221,11 @@ std::vector<TestOutcome> run_tests(const ir::Program& program, const std::vector
                        : static_cast<size_t>(x.index);
       if (x.target != ir::TestTarget::Segment && !explained[key]) {
         explained[key] = true;
-        explain += contributions(program, t, x, *engines[0].engine);
+        if (!traced) {
+          traced.emplace(program);
+          run_test_case(program, t, *make_interpreter(&*traced));
+        }
+        explain += contributions(program, x, *traced);
       }
     }
     if (!o.passed) {

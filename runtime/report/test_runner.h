@@ -1,10 +1,11 @@
 // `scorec test`: runs the `test` blocks of a rules file (ir::Program::tests). Each test
 // is one user, scored alone: its profile and its events are built in memory (a
 // columnar EventBatch, no files) and scored as of the test's `as_of` (default: its
-// latest event) by every engine given, the reference interpreter first; every
-// expectation is checked against every engine's outputs. A failure explains itself:
-// expected against actual, and the per-rule contributions that made the actual raw
-// value (each `on` rule's summed contribution, each `when` term that applied).
+// latest event) by every engine given; every expectation is checked against every
+// engine's outputs. A failure explains itself: expected against actual, and the
+// per-rule contributions that made the raw value (each `on` rule's summed
+// contribution, each `when` term that applied), as the reference interpreter traced
+// them while scoring the test (runtime/engine/observer.h).
 //
 // Percentile scaling over a one-user population is degenerate: the lone user is in
 // the lowest bucket of the target range (docs/language.md, "Tests").
@@ -35,8 +36,7 @@ struct TestOutcome {
 // The one-user result table of `test` under `engine`.
 ResultTable run_test_case(const ir::Program& program, const ir::TestCase& test, Engine& engine);
 
-// Runs every test of `program` with every engine; engines[0] is the reference, used for
-// the explanations.
+// Runs every test of `program` with every engine.
 std::vector<TestOutcome> run_tests(const ir::Program& program, const std::vector<NamedEngine>& engines);
 
 // `ok   name` or `FAIL name` followed by the explanation, indented.

@@ -78,10 +78,6 @@ Status save_state(const Session& session, const IdentityMap& identities, const s
   return write_state_file(path, state);
 }
 
-}  // namespace
-
-namespace {
-
 // One read of the input (run_rules reads it again when identity links call for it).
 Expected<RunOutput> run_single(const ir::Program& program, const RunOptions& o, Engine& engine, IdentityReads& links) {
   RunState run(program);

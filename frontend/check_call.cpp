@@ -1,6 +1,5 @@
 // Calls: per-user aggregates, time helpers, has(), and the builtin registry.
 #include <cmath>
-#include <map>
 #include <set>
 
 #include "frontend/checker_impl.h"
@@ -9,11 +8,7 @@ namespace scorec::frontend::detail {
 
 std::optional<ir::Expr> Checker::call(const Expr& e, const Scope& scope) {
   const std::string& fn = e.text;
-  static const std::map<std::string, ir::AggKind> aggs = {
-      {"count", ir::AggKind::Count}, {"sum", ir::AggKind::Sum}, {"min", ir::AggKind::Min}, {"max", ir::AggKind::Max},
-      {"avg", ir::AggKind::Avg},     {"first", ir::AggKind::First}, {"last", ir::AggKind::Last}};
-  if (auto it = aggs.find(fn); it != aggs.end() && is_aggregate_call(e, it->second, scope))
-    return aggregate(e, it->second, scope);
+  if (auto agg = ir::agg_named(fn); agg && is_aggregate_call(e, *agg, scope)) return aggregate(e, *agg, scope);
   if (fn == "has") {
     if (e.args.size() != 1) {
       diags_.error("E025", e.loc, "has() takes one argument", "write 'has(industry)'");
@@ -48,7 +43,9 @@ std::optional<ir::Expr> Checker::call(const Expr& e, const Scope& scope) {
   for (const auto& info : builtins::all())
     if (info.name == fn) overloads.push_back(&info);
   if (overloads.empty()) {
-    std::vector<std::string> names = {"count", "sum", "min", "max", "avg", "first", "last", "has", "days_since", "hours_since"};
+    std::vector<std::string> names;
+    for (uint8_t k = 0; k < ir::kAggKindCount; ++k) names.emplace_back(ir::agg_info(static_cast<ir::AggKind>(k)).name);
+    for (const char* name : {"has", "days_since", "hours_since"}) names.emplace_back(name);
     for (const auto& info : builtins::all()) names.emplace_back(info.name);
     auto m = closest_match(fn, names);
     diags_.error("E013", e.loc, fmt::format("unknown function '{}'", fn), m ? fmt::format("did you mean '{}'?", *m) : "");
@@ -82,7 +79,9 @@ bool Checker::matches(const builtins::Signature& sig, const std::vector<ir::Expr
 }
 
 bool Checker::is_aggregate_call(const Expr& e, ir::AggKind kind, const Scope& scope) {
-  bool min_max = kind == ir::AggKind::Min || kind == ir::AggKind::Max;
+  // An aggregate that shares its name with a builtin (min, max) is a builtin call
+  // unless its first argument names an event.
+  bool min_max = builtins::find(ir::agg_info(kind).name) != nullptr;
   if (e.args.empty() || e.args[0]->kind != ExprKind::Name) return !min_max;
   const auto& schema = b_.program().schema;
   const Expr& a = *e.args[0];
@@ -96,7 +95,7 @@ bool Checker::is_aggregate_call(const Expr& e, ir::AggKind kind, const Scope& sc
 std::optional<ir::Expr> Checker::aggregate(const Expr& e, ir::AggKind kind, const Scope& scope) {
   const auto& schema = b_.program().schema;
   const std::string& fn = e.text;
-  bool on_event = kind == ir::AggKind::Count || kind == ir::AggKind::First || kind == ir::AggKind::Last;
+  bool on_event = ir::agg_info(kind).of_event;
   std::string usage = on_event ? fmt::format("{}(EVENT) or {}(EVENT, 90d)", fn, fn) : fmt::format("{}(EVENT.property) or {}(EVENT.property, 90d)", fn, fn);
   if (e.args.empty() || e.args.size() > 2 || e.args[0]->kind != ExprKind::Name) {
     diags_.error("E025", e.loc, fmt::format("{}() takes an event{} and an optional window", fn, on_event ? "" : "'s property"),

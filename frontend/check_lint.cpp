@@ -26,8 +26,15 @@ Op mirror(Op op) {
     case Op::Le: return Op::Ge;
     case Op::Gt: return Op::Lt;
     case Op::Ge: return Op::Le;
-    default: return op;
+    case Op::Eq:
+    case Op::Ne:
+    case Op::Const: case Op::EventProp: case Op::ProfileAttr: case Op::AggRead: case Op::AsOf:
+    case Op::ScoreRaw: case Op::ScoreValue: case Op::ScoreTier: case Op::GradePoints: case Op::GradeLetter:
+    case Op::SegmentRef: case Op::Neg: case Op::Not: case Op::Add: case Op::Sub: case Op::Mul: case Op::Div:
+    case Op::Mod: case Op::And: case Op::Or: case Op::Coalesce: case Op::Has: case Op::InSet:
+    case Op::ListContains: case Op::Call: case Op::ListLit: break;  // symmetric, or not a comparison
   }
+  return op;
 }
 
 }  // namespace
@@ -99,7 +106,11 @@ void Checker::lint_comparison(const Expr& e, Op op, const ir::Expr& a, const ir:
     case Op::Le: if (c < 0) always = false; break;
     case Op::Eq: if (c < 0 || !whole_number) always = false; break;
     case Op::Ne: if (c < 0 || !whole_number) always = true; break;
-    default: break;
+    case Op::Const: case Op::EventProp: case Op::ProfileAttr: case Op::AggRead: case Op::AsOf:
+    case Op::ScoreRaw: case Op::ScoreValue: case Op::ScoreTier: case Op::GradePoints: case Op::GradeLetter:
+    case Op::SegmentRef: case Op::Neg: case Op::Not: case Op::Add: case Op::Sub: case Op::Mul: case Op::Div:
+    case Op::Mod: case Op::And: case Op::Or: case Op::Coalesce: case Op::Has: case Op::InSet:
+    case Op::ListContains: case Op::Call: case Op::ListLit: break;  // not a comparison
   }
   if (!always) return;
   std::string hint = "a count is a whole number of events, 0 or more";

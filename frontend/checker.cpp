@@ -226,16 +226,23 @@ void Checker::check_score(ScoreDecl& s) {
   out.raw_slot = b_.add_slot(s.name + ".raw", 0);
   if (s.decay) {
     const auto& d = *s.decay;
-    if (d.kind == "none") {
-      if (d.param) diags_.error("E044", d.param->loc, "'decay none' takes no duration");
-    } else if (d.kind == "half_life" || d.kind == "linear") {
-      out.decay = d.kind == "linear" ? ir::DecayKind::Linear : ir::DecayKind::HalfLife;
-      if (auto v = positive(d.param.get(), Type::Duration, d.kind == "linear" ? "the linear decay length" : "the half-life", d.kind_loc))
+    if (auto kind = ir::decay_named(d.kind)) {
+      const ir::DecayInfo info = ir::decay_info(*kind);
+      out.decay = *kind;
+      if (!*info.param) {
+        if (d.param) diags_.error("E044", d.param->loc, fmt::format("'decay {}' takes no duration", info.name));
+      } else if (auto v = positive(d.param.get(), Type::Duration, info.param, d.kind_loc)) {
         out.decay_param = *v;
+      }
     } else {
-      auto m = closest_match(d.kind, {"none", "half_life", "linear"});
+      std::vector<std::string> names, examples;
+      for (uint8_t k = 0; k < ir::kDecayKindCount; ++k) {
+        names.emplace_back(ir::decay_info(static_cast<ir::DecayKind>(k)).name);
+        examples.push_back(fmt::format("'decay {}'", ir::decay_info(static_cast<ir::DecayKind>(k)).example));
+      }
+      auto m = closest_match(d.kind, names);
       diags_.error("E015", d.kind_loc, fmt::format("unknown decay '{}'", d.kind),
-                   m ? fmt::format("did you mean '{}'?", *m) : "use 'decay none', 'decay half_life 30d' or 'decay linear 90d'");
+                   m ? fmt::format("did you mean '{}'?", *m) : "use " + join_or(examples));
     }
   }
   if (s.window) {

@@ -196,13 +196,7 @@ std::string describe_expected(const antlr4::dfa::Vocabulary& vocab, const antlr4
   if (s.size() == 1 && s.count(ScoreParser::IDENT) && !c.name_kind.empty()) return c.name_kind;
   std::vector<std::string> names;
   for (auto t : types) names.push_back(t == ScoreParser::IDENT && !c.name_kind.empty() ? c.name_kind : describe_token_type(vocab, t));
-  if (names.size() == 1) return names[0];
-  std::string out;
-  for (size_t i = 0; i < names.size(); ++i) {
-    if (i > 0) out += (i + 1 == names.size()) ? " or " : ", ";
-    out += names[i];
-  }
-  return out;
+  return join_or(names);
 }
 
 // Reports syntax errors in our words. ANTLR's recovery is kept, except that it skips

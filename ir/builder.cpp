@@ -1,7 +1,5 @@
 #include "ir/builder.h"
 
-#include <limits>
-
 #include "ir/value_ops.h"
 
 namespace scorec::ir {
@@ -32,42 +30,19 @@ int Builder::update_slot(UpdateKind kind, int event, int column, double window, 
 }
 
 Expr Builder::aggregate(AggKind kind, int event, int column, double window, const std::string& label) {
-  constexpr double inf = std::numeric_limits<double>::infinity();
-  Expr e = leaf(Op::AggRead, Type::Number);
+  const AggInfo info = agg_info(kind);
+  Expr e = leaf(Op::AggRead, info.of_time ? Type::Timestamp : Type::Number);
   e.agg = kind;
-  auto count = [&](int col) {
+  const int col = info.of_time ? -1 : column;  // -1: the event's timestamp
+  // A count slot; count() itself is one, so its index2 is its index.
+  auto count = [&] {
     return update_slot(UpdateKind::Count, event, col, window, col < 0 ? "count " + label : "count values " + label, 0);
   };
-  switch (kind) {
-    case AggKind::Count:
-      e.index = e.index2 = count(column);
-      break;
-    case AggKind::Sum:
-      e.index = update_slot(UpdateKind::Sum, event, column, window, "sum " + label, 0);
-      break;
-    case AggKind::Min:
-      e.index = update_slot(UpdateKind::Min, event, column, window, "min " + label, inf);
-      e.index2 = count(column);
-      break;
-    case AggKind::Max:
-      e.index = update_slot(UpdateKind::Max, event, column, window, "max " + label, -inf);
-      e.index2 = count(column);
-      break;
-    case AggKind::Avg:
-      e.index = update_slot(UpdateKind::Sum, event, column, window, "sum " + label, 0);
-      e.index2 = count(column);
-      break;
-    case AggKind::First:
-      e.type = Type::Timestamp;
-      e.index = update_slot(UpdateKind::Min, event, -1, window, "first " + label, inf);
-      e.index2 = count(-1);
-      break;
-    case AggKind::Last:
-      e.type = Type::Timestamp;
-      e.index = update_slot(UpdateKind::Max, event, -1, window, "last " + label, -inf);
-      e.index2 = count(-1);
-      break;
-  }
+  e.index = info.update == UpdateKind::Count
+                ? count()
+                : update_slot(info.update, event, col, window, std::string(info.slot) + " " + label,
+                              update_info(info.update).init);
+  if (info.counted) e.index2 = count();
   return e;
 }
 

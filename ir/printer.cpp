@@ -23,21 +23,11 @@ std::string constant(const Program& p, const Expr& e) {
     case Type::Bool: return e.value != 0 ? "true" : "false";
     case Type::Duration: return format_duration(e.value);
     case Type::Timestamp: return format_iso8601(e.value);
-    default: return format_number(e.value);
+    case Type::Number:
+    case Type::StringList:
+    case Type::Null: break;
   }
-}
-
-const char* agg_name(AggKind k) {
-  switch (k) {
-    case AggKind::Count: return "count";
-    case AggKind::Sum: return "sum";
-    case AggKind::Min: return "min";
-    case AggKind::Max: return "max";
-    case AggKind::Avg: return "avg";
-    case AggKind::First: return "first";
-    case AggKind::Last: return "last";
-  }
-  return "?";
+  return format_number(e.value);
 }
 
 std::string window_text(double w) { return w > 0 ? fmt::format(" within {}", format_duration(w)) : ""; }
@@ -52,12 +42,8 @@ std::string tier_text(const Tier& t) {
 }
 
 std::string decay_text(DecayKind k, double param) {
-  switch (k) {
-    case DecayKind::None: return "none";
-    case DecayKind::HalfLife: return "half_life " + format_duration(param);
-    case DecayKind::Linear: return "linear " + format_duration(param);
-  }
-  return "?";
+  const DecayInfo d = decay_info(k);
+  return d.param[0] ? fmt::format("{} {}", d.name, format_duration(param)) : std::string(d.name);
 }
 
 std::string period_text(double period) { return period > 0 ? " per " + format_duration(period) : " lifetime"; }
@@ -71,8 +57,8 @@ std::string print_expr(const Program& p, const Expr& e) {
     case Op::EventProp: return "event." + column_name(p, e.index);
     case Op::ProfileAttr: return "profile." + p.schema.profile[e.index].name;
     case Op::AggRead:
-      return e.index2 >= 0 && e.index2 != e.index ? fmt::format("{}(%{}, n=%{})", agg_name(e.agg), e.index, e.index2)
-                                                 : fmt::format("{}(%{})", agg_name(e.agg), e.index);
+      return e.index2 >= 0 && e.index2 != e.index ? fmt::format("{}(%{}, n=%{})", agg_info(e.agg).name, e.index, e.index2)
+                                                 : fmt::format("{}(%{})", agg_info(e.agg).name, e.index);
     case Op::AsOf: return "as_of";
     case Op::ScoreRaw: return p.scores[e.index].name + ".raw";
     case Op::ScoreValue: return p.scores[e.index].name + ".score";
@@ -99,9 +85,11 @@ std::string print_expr(const Program& p, const Expr& e) {
       for (size_t i = 0; i < e.args.size(); ++i) items += (i ? ", " : "") + arg(i);
       return fmt::format("{}({})", builtins::info(e.fn).name, items);
     }
-    default:
-      return fmt::format("({} {} {})", arg(0), op_name(e.op), arg(1));
+    case Op::Add: case Op::Sub: case Op::Mul: case Op::Div: case Op::Mod:
+    case Op::Lt: case Op::Le: case Op::Gt: case Op::Ge: case Op::Eq: case Op::Ne:
+    case Op::And: case Op::Or: case Op::Coalesce: break;
   }
+  return fmt::format("({} {} {})", arg(0), op_name(e.op), arg(1));
 }
 
 std::string print_program(const Program& p) {

@@ -17,8 +17,10 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "ir/kinds.h"
 #include "ir/schema.h"
 #include "ir/test_case.h"
 #include "ir/types.h"
@@ -51,7 +53,46 @@ enum class Op : uint8_t {
   ListLit,          // constant elements (args); only the checker sees it: `in` turns it into InSet
 };
 
-enum class AggKind : uint8_t { Count, Sum, Min, Max, Avg, First, Last };
+// How many arguments an operator takes (ir/validate.cpp checks programs against it).
+enum class Arity : uint8_t {
+  Unknown,     // not an operator
+  Leaf,        // none
+  Unary,       // one
+  Binary,      // two
+  OneOrMore,   // InSet: the value, then its constants
+  Builtin,     // as one of the builtin's signatures allows
+  Never,       // ListLit: never part of a program
+};
+
+constexpr Arity op_arity(Op op) {
+  switch (op) {
+    case Op::Const:
+    case Op::EventProp:
+    case Op::ProfileAttr:
+    case Op::AggRead:
+    case Op::AsOf:
+    case Op::ScoreRaw:
+    case Op::ScoreValue:
+    case Op::ScoreTier:
+    case Op::GradePoints:
+    case Op::GradeLetter:
+    case Op::SegmentRef: return Arity::Leaf;
+    case Op::Neg:
+    case Op::Not:
+    case Op::Has: return Arity::Unary;
+    case Op::Add: case Op::Sub: case Op::Mul: case Op::Div: case Op::Mod:
+    case Op::Lt: case Op::Le: case Op::Gt: case Op::Ge: case Op::Eq: case Op::Ne:
+    case Op::And: case Op::Or:
+    case Op::Coalesce:
+    case Op::ListContains: return Arity::Binary;
+    case Op::InSet: return Arity::OneOrMore;
+    case Op::Call: return Arity::Builtin;
+    case Op::ListLit: return Arity::Never;
+  }
+  return Arity::Unknown;
+}
+
+inline constexpr uint8_t kOpCount = count_kinds<Op>([](Op op) { return op_arity(op) != Arity::Unknown; });
 
 struct Expr {
   Op op = Op::Const;
@@ -71,8 +112,6 @@ struct Slot {
   double init = 0;
 };
 
-enum class UpdateKind : uint8_t { Count, Sum, Min, Max };
-
 // An aggregate's per-event update: slot = f(slot, value) for events of `event` with
 // T - window < ts <= T (window 0 = all time). column -1 means the event's timestamp
 // (first/last); for Count, column -1 counts events and a column counts its non-null values.
@@ -83,8 +122,6 @@ struct AggUpdate {
   double window = 0;
   int slot = -1;
 };
-
-enum class DecayKind : uint8_t { None, HalfLife, Linear };
 
 // `on EVENT [when COND] WEIGHT [cap N [per D]] [once | limit N [per D]]`.
 struct EventRule {
@@ -119,6 +156,17 @@ struct UserTerm {
 
 enum class ScaleKind : uint8_t { None, Linear, Percentile };
 
+constexpr std::string_view scale_name(ScaleKind k) {
+  switch (k) {
+    case ScaleKind::None: return "none";
+    case ScaleKind::Linear: return "linear";
+    case ScaleKind::Percentile: return "percentile";
+  }
+  return {};
+}
+
+inline constexpr uint8_t kScaleKindCount = count_kinds<ScaleKind>([](ScaleKind k) { return !scale_name(k).empty(); });
+
 struct Scale {
   ScaleKind kind = ScaleKind::None;
   double lo = 0, hi = 0;  // linear: the raw range
@@ -133,6 +181,17 @@ struct Tier {
   enum Kind : uint8_t { Threshold, Range, CatchAll } kind = CatchAll;
   double min = 0, max = 0;
 };
+
+constexpr bool is_tier_kind(Tier::Kind k) {
+  switch (k) {
+    case Tier::Threshold:
+    case Tier::Range:
+    case Tier::CatchAll: return true;
+  }
+  return false;
+}
+
+inline constexpr uint8_t kTierKindCount = count_kinds<Tier::Kind>(is_tier_kind);
 
 struct Score {
   std::string name;

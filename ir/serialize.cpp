@@ -12,15 +12,21 @@ namespace {
 
 constexpr char kMagic[4] = {'S', 'C', 'I', 'R'};
 
-// One past the largest value of each enum the format stores; a byte at or above it is
-// corrupt. Adding an enumerator means bumping kSerializeFormatVersion and these.
-constexpr uint8_t kOps = static_cast<uint8_t>(Op::ListLit) + 1;
-constexpr uint8_t kTypes = static_cast<uint8_t>(Type::Null) + 1;
-constexpr uint8_t kAggKinds = static_cast<uint8_t>(AggKind::Last) + 1;
-constexpr uint8_t kUpdateKinds = static_cast<uint8_t>(UpdateKind::Max) + 1;
-constexpr uint8_t kDecayKinds = static_cast<uint8_t>(DecayKind::Linear) + 1;
-constexpr uint8_t kScaleKinds = static_cast<uint8_t>(ScaleKind::Percentile) + 1;
-constexpr uint8_t kTierKinds = static_cast<uint8_t>(Tier::CatchAll) + 1;
+// How many values each enum the format stores has (ir/kinds.h, ir/program.h: counted
+// from the exhaustive switches that give each kind its facts); a byte at or above it is
+// corrupt. Adding an enumerator means bumping kSerializeFormatVersion.
+constexpr uint8_t kOps = kOpCount;
+constexpr uint8_t kTypes = kTypeCount;
+constexpr uint8_t kAggKinds = kAggKindCount;
+constexpr uint8_t kUpdateKinds = kUpdateKindCount;
+constexpr uint8_t kDecayKinds = kDecayKindCount;
+constexpr uint8_t kScaleKinds = kScaleKindCount;
+constexpr uint8_t kTierKinds = kTierKindCount;
+// The counts at the current format version: a new enumerator fails here until the
+// version and these numbers move on together.
+static_assert(kSerializeFormatVersion == 1 && kOps == 32 && kTypes == 7 && kAggKinds == 7 && kUpdateKinds == 4 &&
+                  kDecayKinds == 3 && kScaleKinds == 3 && kTierKinds == 3,
+              "an IR enum has a new value: bump kSerializeFormatVersion (ir/serialize.h) and update these counts");
 
 class Writer {
  public:

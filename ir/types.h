@@ -10,11 +10,13 @@
 #include <string>
 #include <string_view>
 
+#include "ir/kinds.h"
+
 namespace scorec::ir {
 
 enum class Type : uint8_t { Number, Bool, String, Timestamp, Duration, StringList, Null };
 
-inline const char* type_name(Type t) {
+constexpr const char* type_name(Type t) {
   switch (t) {
     case Type::Number: return "number";
     case Type::Bool: return "bool";
@@ -26,6 +28,8 @@ inline const char* type_name(Type t) {
   }
   return "?";
 }
+
+inline constexpr uint8_t kTypeCount = count_kinds<Type>([](Type t) { return std::string_view(type_name(t)) != "?"; });
 
 // "number", "list<string>", ... as written in a schema.
 inline std::optional<Type> type_from_name(std::string_view name) {

@@ -141,36 +141,26 @@ class Checker {
       if (n == k) return std::nullopt;
       return fmt::format("operator {} has {} arguments, not {}", static_cast<int>(e.op), n, k);
     };
-    switch (e.op) {
-      case Op::Const:
-      case Op::EventProp:
-      case Op::ProfileAttr:
-      case Op::AggRead:
-      case Op::AsOf:
-      case Op::ScoreRaw:
-      case Op::ScoreValue:
-      case Op::ScoreTier:
-      case Op::GradePoints:
-      case Op::GradeLetter:
-      case Op::SegmentRef: return want(0);
-      case Op::Neg:
-      case Op::Not:
-      case Op::Has: return want(1);
-      case Op::InSet: return n >= 1 ? std::nullopt : want(1);
-      case Op::Call: {
+    switch (op_arity(e.op)) {
+      case Arity::Unknown: return "unknown operator";
+      case Arity::Leaf: return want(0);
+      case Arity::Unary: return want(1);
+      case Arity::Binary: return want(2);
+      case Arity::OneOrMore: return n >= 1 ? std::nullopt : want(1);
+      case Arity::Builtin: {
         // The arity of one of the builtin's signatures, as the checker allows them.
         for (const auto& sig : builtins::info(e.fn).signatures)
           if (sig.variadic ? n >= sig.params.size() : n == sig.params.size()) return std::nullopt;
         return fmt::format("{}() called with {} arguments", builtins::info(e.fn).name, n);
       }
-      case Op::ListLit: return "a list literal outside `in`";
-      default: return want(2);  // the binary operators, Coalesce and ListContains
+      case Arity::Never: return "a list literal outside `in`";
     }
+    return "unknown operator";
   }
 
   Problem expr(const Expr& e, Where where) {
-    if (static_cast<uint8_t>(e.op) > static_cast<uint8_t>(Op::ListLit)) return "unknown operator";
-    if (static_cast<uint8_t>(e.type) > static_cast<uint8_t>(Type::Null)) return "unknown type";
+    if (static_cast<uint8_t>(e.op) >= kOpCount) return "unknown operator";
+    if (static_cast<uint8_t>(e.type) >= kTypeCount) return "unknown type";
     if (e.op == Op::Call && static_cast<uint16_t>(e.fn) >= static_cast<uint16_t>(builtins::Id::Count_))
       return "unknown builtin function";
     if (auto pr = arity(e)) return pr;
@@ -191,9 +181,12 @@ class Checker {
           return fmt::format("profile attribute {} out of range", e.index);
         break;
       case Op::AggRead:
-        if (static_cast<uint8_t>(e.agg) > static_cast<uint8_t>(AggKind::Last)) return "unknown aggregate kind";
+        if (static_cast<uint8_t>(e.agg) >= kAggKindCount) return "unknown aggregate kind";
         if (auto pr = slot(e.index, "aggregate")) return pr;
-        if (!none_or_in_range(e.index2, p_.slots.size())) return fmt::format("count slot {} out of range", e.index2);
+        // Mean and ValueIfAny read the count slot, so those aggregates need one.
+        if (agg_info(e.agg).read == AggRead::Value ? !none_or_in_range(e.index2, p_.slots.size())
+                                                   : !in_range(e.index2, p_.slots.size()))
+          return fmt::format("count slot {} out of range", e.index2);
         break;
       case Op::ScoreRaw:
       case Op::ScoreValue:
@@ -207,7 +200,11 @@ class Checker {
       case Op::SegmentRef:
         if (!in_range(e.index, p_.segments.size())) return fmt::format("segment {} out of range", e.index);
         break;
-      default: break;
+      case Op::AsOf:
+      case Op::Neg: case Op::Not: case Op::Add: case Op::Sub: case Op::Mul: case Op::Div: case Op::Mod:
+      case Op::Lt: case Op::Le: case Op::Gt: case Op::Ge: case Op::Eq: case Op::Ne:
+      case Op::And: case Op::Or: case Op::Coalesce: case Op::Has: case Op::InSet: case Op::ListContains:
+      case Op::Call: case Op::ListLit: break;  // nothing to check beyond the arguments
     }
     for (const auto& a : e.args)
       if (auto pr = expr(a, where)) return pr;

@@ -7,11 +7,19 @@ Value apply_unary(Op op, Value a) {
     case Op::Neg: return a.ok ? Value{-a.v, true} : Value::null();
     case Op::Not: return a.ok ? Value::boolean(a.v == 0) : Value::null();
     case Op::Has: return Value::boolean(a.ok);
-    default: return Value::null();
+    case Op::Const: case Op::EventProp: case Op::ProfileAttr: case Op::AggRead: case Op::AsOf:
+    case Op::ScoreRaw: case Op::ScoreValue: case Op::ScoreTier: case Op::GradePoints: case Op::GradeLetter:
+    case Op::SegmentRef:
+    case Op::Add: case Op::Sub: case Op::Mul: case Op::Div: case Op::Mod:
+    case Op::Lt: case Op::Le: case Op::Gt: case Op::Ge: case Op::Eq: case Op::Ne:
+    case Op::And: case Op::Or: case Op::Coalesce:
+    case Op::InSet: case Op::ListContains: case Op::Call: case Op::ListLit: break;  // not unary
   }
+  return Value::null();
 }
 
 Value apply_binary(Op op, Value a, Value b) {
+  const bool both = a.ok && b.ok;
   switch (op) {
     case Op::And:
       if ((a.ok && a.v == 0) || (b.ok && b.v == 0)) return Value::boolean(false);
@@ -22,10 +30,6 @@ Value apply_binary(Op op, Value a, Value b) {
       if (a.ok && b.ok) return Value::boolean(false);
       return Value::null();
     case Op::Coalesce: return a.ok ? a : b;
-    default: break;
-  }
-  bool both = a.ok && b.ok;
-  switch (op) {
     case Op::Add: return both ? Value::of(a.v + b.v) : Value::null();
     case Op::Sub: return both ? Value::of(a.v - b.v) : Value::null();
     case Op::Mul: return both ? Value::of(a.v * b.v) : Value::null();
@@ -37,8 +41,13 @@ Value apply_binary(Op op, Value a, Value b) {
     case Op::Ge: return Value::boolean(both && a.v >= b.v);
     case Op::Eq: return Value::boolean(both && a.v == b.v);
     case Op::Ne: return Value::boolean(both && a.v != b.v);
-    default: return Value::null();
+    case Op::Const: case Op::EventProp: case Op::ProfileAttr: case Op::AggRead: case Op::AsOf:
+    case Op::ScoreRaw: case Op::ScoreValue: case Op::ScoreTier: case Op::GradePoints: case Op::GradeLetter:
+    case Op::SegmentRef:
+    case Op::Neg: case Op::Not: case Op::Has:
+    case Op::InSet: case Op::ListContains: case Op::Call: case Op::ListLit: break;  // not binary arithmetic
   }
+  return Value::null();
 }
 
 const char* op_name(Op op) {
@@ -60,8 +69,12 @@ const char* op_name(Op op) {
     case Op::Or: return "or";
     case Op::Coalesce: return "??";
     case Op::Has: return "has";
-    default: return "?";
+    case Op::Const: case Op::EventProp: case Op::ProfileAttr: case Op::AggRead: case Op::AsOf:
+    case Op::ScoreRaw: case Op::ScoreValue: case Op::ScoreTier: case Op::GradePoints: case Op::GradeLetter:
+    case Op::SegmentRef:
+    case Op::InSet: case Op::ListContains: case Op::Call: case Op::ListLit: break;  // printed by the printer
   }
+  return "?";
 }
 
 }  // namespace scorec::ir

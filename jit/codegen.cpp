@@ -142,9 +142,13 @@ class CodeGen {
       }
       case Op::ListLit:
         return {f64c(0), llvm::ConstantInt::getFalse(ctx_)};
-      default:
+      case Op::Neg: case Op::Not: case Op::Has: case Op::And: case Op::Or: case Op::Coalesce:
+      case Op::InSet: case Op::ListContains: case Op::Call:
+      case Op::Add: case Op::Sub: case Op::Mul: case Op::Div: case Op::Mod:
+      case Op::Lt: case Op::Le: case Op::Gt: case Op::Ge: case Op::Eq: case Op::Ne:
         return compound(e, env);
     }
+    return {f64c(0), llvm::ConstantInt::getFalse(ctx_)};
   }
 
   // The operations on operands. Kept out of expr() so the frame that recursion repeats
@@ -189,9 +193,15 @@ class CodeGen {
       }
       case Op::Call:
         return call(e, env);
-      default:
+      case Op::Add: case Op::Sub: case Op::Mul: case Op::Div: case Op::Mod:
+      case Op::Lt: case Op::Le: case Op::Gt: case Op::Ge: case Op::Eq: case Op::Ne:
         return binary(e, env);
+      case Op::Const: case Op::EventProp: case Op::ProfileAttr: case Op::AggRead: case Op::AsOf:
+      case Op::ScoreRaw: case Op::ScoreValue: case Op::ScoreTier: case Op::GradePoints: case Op::GradeLetter:
+      case Op::SegmentRef: case Op::ListLit:
+        break;  // expr() generates these itself
     }
+    return expr(e, env);
   }
 
   // Whether `x` equals one of the list's (non-null) constants, as the interpreter's
@@ -257,21 +267,22 @@ class CodeGen {
   }
   Value* load_slot(Env& env, int slot) { return b_.CreateLoad(f64_, slot_ptr(env, slot)); }
 
+  // As the interpreter's agg_read, by ir::agg_info(kind).read.
   Val agg_read(const ir::Expr& e, Env& env) {
     Value* value = load_slot(env, e.index);
-    switch (e.agg) {
-      case ir::AggKind::Count:
-      case ir::AggKind::Sum:
+    switch (ir::agg_info(e.agg).read) {
+      case ir::AggRead::Value:
         return {value, truth()};
-      case ir::AggKind::Avg: {
+      case ir::AggRead::Mean: {
         Value* count = load_slot(env, e.index2);
         return {b_.CreateFDiv(value, count), b_.CreateFCmpOGT(count, f64c(0))};
       }
-      default: {
+      case ir::AggRead::ValueIfAny: {
         Value* count = load_slot(env, e.index2);
         return {value, b_.CreateFCmpOGT(count, f64c(0))};
       }
     }
+    return {value, llvm::ConstantInt::getFalse(ctx_)};
   }
 
   // Kleene logic, as ir::apply_binary: false wins for and, true wins for or.
@@ -325,9 +336,14 @@ class CodeGen {
         return cmp(b_.CreateFCmpOEQ(a.v, c.v));
       case Op::Ne:
         return cmp(b_.CreateFCmpUNE(a.v, c.v));
-      default:
-        return {f64c(0), llvm::ConstantInt::getFalse(ctx_)};
+      case Op::Const: case Op::EventProp: case Op::ProfileAttr: case Op::AggRead: case Op::AsOf:
+      case Op::ScoreRaw: case Op::ScoreValue: case Op::ScoreTier: case Op::GradePoints: case Op::GradeLetter:
+      case Op::SegmentRef: case Op::ListLit:
+      case Op::Neg: case Op::Not: case Op::Has: case Op::And: case Op::Or: case Op::Coalesce:
+      case Op::InSet: case Op::ListContains: case Op::Call:
+        break;  // not arithmetic or a comparison
     }
+    return {f64c(0), llvm::ConstantInt::getFalse(ctx_)};
   }
 
   // Builtins: the simple numeric ones inline as LLVM operations with the registry's
@@ -362,7 +378,10 @@ class CodeGen {
       case Id::Ceil:
         r = b_.CreateUnaryIntrinsic(llvm::Intrinsic::ceil, args[0].v);
         break;
-      default:
+      case Id::Clamp: case Id::Log: case Id::Log10: case Id::Sqrt: case Id::Round: case Id::Pow: case Id::Exp:
+      case Id::Contains: case Id::StartsWith: case Id::EndsWith: case Id::Lower: case Id::Upper: case Id::Len:
+      case Id::ListLen:
+      case Id::Count_:  // not a builtin: the validator rejects it before code generation
         r = call_registry(e, args, env);
         break;
     }
@@ -506,10 +525,20 @@ class CodeGen {
   // The decay factor of an age, as ir::decay_factor (HalfLife uses ir::decay_exp2,
   // generated operation by operation).
   Value* decay(ir::DecayKind kind, double param, Value* age) {
-    if (kind == ir::DecayKind::Linear) {
-      Value* x = b_.CreateFSub(f64c(1), b_.CreateFDiv(age, f64c(param)));
-      return b_.CreateSelect(b_.CreateFCmpOLT(f64c(0), x), x, f64c(0));  // std::max(0.0, x)
+    switch (kind) {
+      case ir::DecayKind::None:
+        return f64c(1);
+      case ir::DecayKind::Linear: {
+        Value* x = b_.CreateFSub(f64c(1), b_.CreateFDiv(age, f64c(param)));
+        return b_.CreateSelect(b_.CreateFCmpOLT(f64c(0), x), x, f64c(0));  // std::max(0.0, x)
+      }
+      case ir::DecayKind::HalfLife:
+        return half_life(param, age);
     }
+    return f64c(1);
+  }
+
+  Value* half_life(double param, Value* age) {
     Value* x = b_.CreateFDiv(b_.CreateFNeg(age), f64c(param));
     x = b_.CreateSelect(b_.CreateFCmpOGE(x, f64c(ir::kExp2Floor)), x, f64c(ir::kExp2Floor));  // NaN too
     x = b_.CreateSelect(b_.CreateFCmpOGT(x, f64c(0.0)), f64c(0.0), x);
@@ -563,7 +592,7 @@ class CodeGen {
     decay_slots_.clear();
     for (const auto& r : p_.rules) {
       const ir::Score& sc = p_.scores[r.score];
-      if (sc.decay == ir::DecayKind::None) continue;
+      if (!ir::decay_info(sc.decay).decays) continue;
       decay_slots_[std::make_pair(static_cast<int>(sc.decay), sc.decay_param)] = nullptr;
     }
 
@@ -676,7 +705,7 @@ class CodeGen {
               }
               Val w = expr(r.weight, env);
               add_to(rule_nulls[r.id], b_.CreateZExt(b_.CreateAnd(applies, b_.CreateNot(w.ok)), i64_));
-              Value* factor = sc.decay == ir::DecayKind::None
+              Value* factor = !ir::decay_info(sc.decay).decays
                                   ? f64c(1)
                                   : factors.at(std::make_pair(static_cast<int>(sc.decay), sc.decay_param));
               Value* contribution = b_.CreateFMul(w.v, factor);  // as the interpreter: accepted * decay
@@ -938,7 +967,7 @@ class CodeGen {
       accepted = b_.CreateSelect(full, f64c(0), b_.CreateBinaryIntrinsic(llvm::Intrinsic::copysign, mag, w.v));
     }
     Value* contribution = accepted;
-    if (score.decay != ir::DecayKind::None) {
+    if (ir::decay_info(score.decay).decays) {
       Value* buf = decay_slots_.at(std::make_pair(static_cast<int>(score.decay), score.decay_param));
       Value* factor = b_.CreateLoad(f64_, b_.CreateInBoundsGEP(f64_, buf, block_index_));
       contribution = b_.CreateFMul(accepted, factor);

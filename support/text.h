@@ -13,6 +13,9 @@ std::optional<std::string> closest_match(std::string_view word, const std::vecto
 
 size_t edit_distance(std::string_view a, std::string_view b);
 
+// "a", "a or b", "a, b or c": a list of choices for a hint.
+std::string join_or(const std::vector<std::string>& items);
+
 // An event name in one spelling, so that a tracking plan's `Order Completed`,
 // `order-completed`, `order.completed` and `OrderCompleted` all read as the declared
 // `order_completed`: ASCII letters lower-cased; a space, `-`, `.` or `_` is a `_`, a

@@ -12,12 +12,12 @@ namespace {
 
 Value agg_read(const ir::Expr& e, const double* state) {
   double count = e.index2 >= 0 ? state[e.index2] : 0;
-  switch (e.agg) {
-    case ir::AggKind::Count: return {state[e.index], true};
-    case ir::AggKind::Sum: return {state[e.index], true};
-    case ir::AggKind::Avg: return count > 0 ? Value{state[e.index] / count, true} : Value::null();
-    default: return count > 0 ? Value{state[e.index], true} : Value::null();
+  switch (ir::agg_info(e.agg).read) {
+    case ir::AggRead::Value: return {state[e.index], true};
+    case ir::AggRead::Mean: return count > 0 ? Value{state[e.index] / count, true} : Value::null();
+    case ir::AggRead::ValueIfAny: return count > 0 ? Value{state[e.index], true} : Value::null();
   }
+  return Value::null();
 }
 
 Value output(const ir::Expr& e, const UserOutputs* o) {
@@ -30,8 +30,13 @@ Value output(const ir::Expr& e, const UserOutputs* o) {
     case Op::GradePoints: return Value::of(o->points[e.index]);
     case Op::GradeLetter: return o->letter[e.index] >= 0 ? Value{static_cast<double>(o->letter[e.index]), true} : Value::null();
     case Op::SegmentRef: return Value::boolean(o->segments[e.index] != 0);
-    default: return Value::null();
+    case Op::Const: case Op::EventProp: case Op::ProfileAttr: case Op::AggRead: case Op::AsOf:
+    case Op::Neg: case Op::Not: case Op::Add: case Op::Sub: case Op::Mul: case Op::Div: case Op::Mod:
+    case Op::Lt: case Op::Le: case Op::Gt: case Op::Ge: case Op::Eq: case Op::Ne:
+    case Op::And: case Op::Or: case Op::Coalesce: case Op::Has: case Op::InSet: case Op::ListContains:
+    case Op::Call: case Op::ListLit: break;  // not an output
   }
+  return Value::null();
 }
 
 }  // namespace
@@ -105,8 +110,11 @@ Value evaluate(const ir::Expr& e, EvalContext& ctx) {
       return Value::of(builtins::call(e.fn, buf, static_cast<int>(e.args.size()), &ctx.strings));
     }
     case Op::ListLit: return Value::null();  // never reaches an engine
-    default: return ir::apply_binary(e.op, evaluate(e.args[0], ctx), evaluate(e.args[1], ctx));
+    case Op::Add: case Op::Sub: case Op::Mul: case Op::Div: case Op::Mod:
+    case Op::Lt: case Op::Le: case Op::Gt: case Op::Ge: case Op::Eq: case Op::Ne:
+      return ir::apply_binary(e.op, evaluate(e.args[0], ctx), evaluate(e.args[1], ctx));
   }
+  return Value::null();
 }
 
 }  // namespace scorec::runtime

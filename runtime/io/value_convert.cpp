@@ -228,9 +228,12 @@ bool ValueConverter::from_json_bool(bool b, ir::Type type, double& out) {
     case ir::Type::String:
     case ir::Type::StringList:
       return from_json_string(b ? "true" : "false", type, out);
-    default:
-      return bad(b ? "true" : "false", type);
+    case ir::Type::Number:
+    case ir::Type::Timestamp:
+    case ir::Type::Duration:
+    case ir::Type::Null: break;  // a JSON bool is not one of these
   }
+  return bad(b ? "true" : "false", type);
 }
 
 bool ValueConverter::from_json_array(const std::vector<std::string_view>& items, bool ok, ir::Type type,

@@ -194,7 +194,7 @@ Status Session::begin(double as_of) {
   if (has_base_ && as_of > base_as_of_) {
     run_.grow_state();
     for (const RebaseSlot& r : rebase_slots(run_.program)) {
-      double factor = ir::decay_factor(ir::DecayKind::HalfLife, r.half_life, as_of - base_as_of_);
+      double factor = ir::decay_factor(r.decay, r.param, as_of - base_as_of_);
       for (uint32_t u = 0; u < run_.users.size(); ++u) run_.user_state(u)[r.slot] *= factor;
     }
   }

@@ -78,7 +78,7 @@ double retention_horizon(const ir::Program& p) {
   for (const auto& a : p.aggs) h = std::max(h, a.window);
   for (const auto& s : p.scores) {
     h = std::max(h, s.window);
-    if (s.decay == ir::DecayKind::Linear) h = std::max(h, s.decay_param);
+    if (ir::decay_info(s.decay).rebase == ir::Rebase::Replay) h = std::max(h, s.decay_param);
   }
   return h;
 }
@@ -86,7 +86,7 @@ double retention_horizon(const ir::Program& p) {
 std::vector<RebaseSlot> rebase_slots(const ir::Program& p) {
   std::vector<RebaseSlot> out;
   for (const auto& s : p.scores)
-    if (s.decay == ir::DecayKind::HalfLife) out.push_back({s.raw_slot, s.decay_param});
+    if (ir::decay_info(s.decay).rebase == ir::Rebase::Factor) out.push_back({s.raw_slot, s.decay, s.decay_param});
   return out;
 }
 

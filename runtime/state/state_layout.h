@@ -3,11 +3,12 @@
 // A state saved at as-of time T holds the base state (every user's slots after the
 // events at or before T - H, scored as of T) plus the events after T - H, kept verbatim.
 // H, the retention horizon, is the longest look-back of any windowed score, windowed
-// aggregate or linear decay: an event older than that contributes nothing to those
-// features at T or later, so the base state never needs it again, while newer events
-// must be re-applied at the next as-of time (windows slide, linear decay moves on).
-// Half-life decay is re-based by multiplying by 2^(-(T' - T) / half-life). Event rules
-// that read the as-of time themselves make H infinite: every event is kept.
+// aggregate or decay that replays (ir::Rebase::Replay: linear): an event older than
+// that contributes nothing to those features at T or later, so the base state never
+// needs it again, while newer events must be re-applied at the next as-of time (windows
+// slide, linear decay moves on). A decay that re-bases by a factor (half-life) is
+// multiplied by decay_factor(T' - T). Event rules that read the as-of time themselves
+// make H infinite: every event is kept.
 #pragma once
 
 #include <cstdint>
@@ -38,9 +39,11 @@ double retention_horizon(const ir::Program& program);
 
 struct RebaseSlot {
   int slot;
-  double half_life;
+  ir::DecayKind decay;
+  double param;
 };
-// The raw slots of half-life scores, which re-base by a factor when time moves on.
+// The raw slots of scores whose decay re-bases by a factor (ir::Rebase::Factor:
+// half-life) when time moves on.
 std::vector<RebaseSlot> rebase_slots(const ir::Program& program);
 
 }  // namespace scorec::runtime

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <set>
 
+#include "ir/program.h"
 #include "support/time.h"
 #include "tests/differential/rng.h"
 
@@ -266,7 +267,12 @@ class Generator {
       case 7: return builtin_num(d);
       case 8:
         cov("fn len");
-        return r_.pct(50) ? "len(" + str(d - 1) + ")" : "len(" + list_val() + ")";
+        if (r_.pct(50)) {
+          cov(builtin_feature(builtins::Id::Len));
+          return "len(" + str(d - 1) + ")";
+        }
+        cov(builtin_feature(builtins::Id::ListLen));
+        return "len(" + list_val() + ")";
       case 9: {
         const char* fn = r_.pick({"days_since", "hours_since"});
         cov(std::string("fn ") + fn);
@@ -894,5 +900,38 @@ class Generator {
 }  // namespace
 
 Case generate_case(uint64_t seed, Coverage* coverage) { return Generator(seed, coverage).run(); }
+
+std::string builtin_feature(builtins::Id id) {
+  const builtins::Info& info = builtins::info(id);
+  size_t same_name = 0;
+  for (const auto& other : builtins::all()) same_name += other.name == info.name;
+  std::string out = "fn " + std::string(info.name);
+  if (same_name == 1) return out;
+  std::string params;
+  for (ir::Type t : info.signatures.at(0).params) params += (params.empty() ? "" : ", ") + std::string(ir::type_name(t));
+  return out + "(" + params + ")";
+}
+
+std::vector<std::string> must_cover() {
+  std::vector<std::string> out = {
+      "window", "cap per", "cap lifetime", "once", "limit per", "limit lifetime", "negative weight", "op /", "op %",
+      "op ??", "null literal", "and", "or", "not", "in [strings]", "not in [strings]", "in list<string>",
+      "not in list<string>", "in [numbers]", "fn has", "fn len", "agg window", "agg no window", "fn days_since",
+      "fn hours_since", "as_of", "tiers threshold form", "tiers range form", "grade", "segment",
+      "segment reads tier", "segment reads segment", "segment reads grade letter", "segment reads score",
+      "segment reads grade points", "const", "const from const", "when term", "on rule with condition",
+      "expression weight", "data: event after as-of", "data: unknown event type", "data: json null",
+      "data: wrong type", "data: missing property", "data: empty profile field", "data: profile wrong type",
+      "data: identify message", "data: malformed line", "data: missing user id", "data: epoch seconds",
+      "data: epoch millis", "data: zoned timestamp", "data: profile column missing", "stream mode"};
+  for (size_t i = 0; i < builtins::all().size(); ++i) out.push_back(builtin_feature(static_cast<builtins::Id>(i)));
+  for (uint8_t k = 0; k < ir::kAggKindCount; ++k)
+    out.push_back("agg " + std::string(ir::agg_info(static_cast<ir::AggKind>(k)).name));
+  for (uint8_t k = 0; k < ir::kDecayKindCount; ++k)
+    out.push_back("decay " + std::string(ir::decay_info(static_cast<ir::DecayKind>(k)).name));
+  for (uint8_t k = 0; k < ir::kScaleKindCount; ++k)
+    out.push_back("scale " + std::string(ir::scale_name(static_cast<ir::ScaleKind>(k))));
+  return out;
+}
 
 }  // namespace scorec::difftest

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "stdlib/builtins.h"
+
 namespace scorec::difftest {
 
 struct Case {
@@ -30,6 +32,16 @@ struct Case {
 using Coverage = std::map<std::string, uint64_t>;
 
 Case generate_case(uint64_t seed, Coverage* coverage = nullptr);
+
+// The coverage name of a registry builtin: "fn sqrt"; for a name several entries share,
+// with the entry's parameter types: "fn len(string)", "fn len(list<string>)".
+std::string builtin_feature(builtins::Id id);
+
+// What the generator must cover: the language features listed by hand, and every
+// builtin of the registry (stdlib/builtins.h), aggregate, decay and scale kind
+// (ir/kinds.h, ir/program.h), so a new one fails GeneratorCoversEveryFeature until the
+// generator writes it.
+std::vector<std::string> must_cover();
 
 // The as-of instant the generator scores at when it picks an explicit one:
 // 2024-03-01T00:00:00Z.

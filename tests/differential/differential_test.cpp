@@ -165,21 +165,7 @@ TEST(Differential, GeneratorCoversEveryFeature) {
   std::cout << "differential: generated features over seeds " << st.first << ".." << st.first + n - 1
             << " (number of uses):\n";
   for (const auto& [what, count] : coverage) std::cout << "  " << what << ": " << count << "\n";
-  for (const char* must :
-       {"decay none", "decay half_life", "decay linear", "window", "cap per", "cap lifetime", "once", "limit per",
-        "limit lifetime", "negative weight", "op /", "op %", "op ??", "null literal", "and", "or", "not",
-        "in [strings]", "not in [strings]", "in list<string>", "not in list<string>", "in [numbers]", "fn has",
-        "fn min", "fn max", "fn clamp", "fn abs", "fn log", "fn log10", "fn sqrt", "fn round", "fn floor", "fn ceil",
-        "fn pow", "fn exp", "fn contains", "fn starts_with", "fn ends_with", "fn lower", "fn upper", "fn len",
-        "agg count", "agg sum", "agg min", "agg max", "agg avg", "agg first", "agg last", "agg window",
-        "agg no window", "fn days_since", "fn hours_since", "as_of", "scale linear", "scale percentile",
-        "scale none", "tiers threshold form", "tiers range form", "grade", "segment", "segment reads tier",
-        "segment reads segment", "segment reads grade letter", "segment reads score", "segment reads grade points",
-        "const", "const from const", "when term", "on rule with condition", "expression weight",
-        "data: event after as-of", "data: unknown event type", "data: json null", "data: wrong type",
-        "data: missing property", "data: empty profile field", "data: profile wrong type",
-        "data: identify message", "data: malformed line", "data: missing user id", "data: epoch seconds",
-        "data: epoch millis", "data: zoned timestamp", "data: profile column missing", "stream mode"}) {
+  for (const std::string& must : must_cover()) {
     EXPECT_GT(coverage[must], 0u) << "the generator never produced: " << must;
   }
 }

@@ -19,6 +19,8 @@
 #include "jit/jit_compiler.h"
 #include "jit/jit_engine.h"
 #include "runtime/engine/driver.h"
+#include "cli/output_options.h"
+#include "runtime/engine/run_accounting.h"
 #include "runtime/io/result_writer.h"
 #include "support/file_io.h"
 #include "support/text.h"
@@ -336,6 +338,18 @@ int run(const RunArgs& a) {
     }
     o.partition = {k, n};
   }
+  for (const auto& name : a.keep) {
+    int attr = program->schema.find_attr(name);
+    if (attr < 0) {
+      std::string declared;
+      for (const auto& p : program->schema.profile) declared += (declared.empty() ? "" : ", ") + p.name;
+      std::cerr << fmt::format("error: --keep '{}': the rules declare no profile attribute '{}' (they declare: {}); "
+                               "declare it to pass it through, e.g. profile {{ {}: string }}\n",
+                               name, name, declared.empty() ? "none" : declared, name);
+      return 2;
+    }
+    o.keep_attrs.push_back(attr);
+  }
 
   auto result = score_input(*program, o, a);
   if (!result) return 1;
@@ -349,8 +363,30 @@ int run(const RunArgs& a) {
       return 1;
     }
   }
+  size_t unchanged = 0;
+  if (a.only_changed) {
+    auto left_out = keep_changed_rows(result->table, *a.only_changed, *program);
+    if (!left_out) {
+      std::cerr << "error: --only-changed: " << left_out.error().str() << "\n";
+      return 1;
+    }
+    unchanged = *left_out;
+  }
+  if (a.with_as_of) add_as_of_column(result->table, result->summary.as_of);
+  if (a.sort)
+    if (auto st = sort_table(result->table, *a.sort); !st) {
+      std::cerr << "error: " << st.error().str() << "\n";
+      return 2;
+    }
   if (!write_table(result->table, a.format, a.output, a.csv_safe)) return 1;
-  if (!a.quiet) std::cerr << runtime::format_summary(result->summary, *program);
+  if (!a.quiet && a.only_changed)
+    std::cerr << fmt::format("summary: --only-changed: {} users written, {} unchanged since {} left out\n",
+                             result->table.rows(), unchanged, *a.only_changed);
+  if (!a.quiet) {
+    const bool terminal = isatty(STDERR_FILENO) != 0;
+    std::cerr << runtime::format_summary(result->summary, *program, terminal)
+              << runtime::format_distribution(result->table, *program, terminal);
+  }
   return 0;
 }
 

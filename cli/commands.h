@@ -87,6 +87,10 @@ struct RunArgs : InputArgs {
   std::optional<std::string> state_in;
   std::optional<std::string> state_out;
   std::optional<std::string> partition;  // "K/N"
+  std::optional<std::string> sort;          // COLUMN[:asc|:desc]
+  bool with_as_of = false;
+  std::vector<std::string> keep;            // profile attributes as columns
+  std::optional<std::string> only_changed;  // a previous output or state
 };
 int run(const RunArgs& a);
 

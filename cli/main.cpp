@@ -96,6 +96,13 @@ int main(int argc, char** argv) {
   add_input_options(run_cmd, run_args, true);
   run_cmd->add_option("--format,-f", run_args.format, "Output format")->check(CLI::IsMember({"csv", "ndjson"}));
   run_cmd->add_option("--output,-o", run_args.output, "Output file (default: standard output)");
+  run_cmd->add_option("--sort", run_args.sort,
+                      "Order the rows by a column: COLUMN[:asc|:desc], e.g. engagement:desc (default: first appearance)");
+  run_cmd->add_flag("--with-as-of", run_args.with_as_of, "Add an as_of column: the instant the scores are as of");
+  run_cmd->add_option("--keep", run_args.keep, "Profile attributes to pass through as columns, e.g. email,company")
+      ->delimiter(',');
+  run_cmd->add_option("--only-changed", run_args.only_changed,
+                      "Write only the users whose row differs from a previous output (CSV) or state file, and new users");
   run_cmd->add_flag("--csv-safe", run_args.csv_safe, "Prefix ' to CSV text cells starting with = + - @ so spreadsheets do not run them as formulas");
   run_cmd->add_option("--threads,-j", run_args.threads, "Threads for reading and scoring (default: every core); the output is the same for any number")->check(CLI::Range(1, 256));
   // Tests cut inputs into tiny blocks so that block boundaries fall everywhere.

@@ -1,6 +1,7 @@
 // Small text helpers shared by the frontend, the readers and the writers.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,6 +29,10 @@ std::string event_name_key(std::string_view name);
 // A number as output shows it: at most 6 decimals, trailing zeros dropped, no "-0".
 // Rounding this way keeps the output of two engines that agree to 1e-9 identical.
 std::string format_number(double v);
+
+// A count with its thousands separated by commas (1234567 -> "1,234,567"), for people
+// reading a terminal; files and pipes get plain digits.
+std::string group_digits(uint64_t n);
 
 // Parses a whole field as a number ("17850.0", "-3", "1e3"); nullopt otherwise.
 std::optional<double> parse_number(std::string_view text);

@@ -6,12 +6,14 @@
 #include <fmt/format.h>
 
 #include "runtime/engine/finalize.h"
+#include "runtime/engine/run_accounting.h"
 #include "runtime/engine/sharded_run.h"
 #include "runtime/io/event_reader.h"
 #include "runtime/io/input_findings.h"
 #include "runtime/io/input_stream.h"
 #include "runtime/state/identity_merge.h"
 #include "runtime/state/state_file.h"
+#include "support/text.h"
 #include "support/time.h"
 
 namespace scorec::runtime {
@@ -183,6 +185,7 @@ Expected<RunOutput> run_single(const ir::Program& program, const RunOptions& o, 
   session.finish();
 
   out.table = finalize(engine, run);
+  add_profile_columns(out.table, run, o.keep_attrs);
   summary.engine = run.stats;
   summary.users = run.users.size();
   summary.as_of = run.as_of;
@@ -259,14 +262,17 @@ InputFindings input_findings(const RunSummary& s, const ir::Program& program) {
   return find_input_findings(s.events, s.profiles, program.schema, s.events_from_file);
 }
 
-std::string format_summary(const RunSummary& s, const ir::Program& program) {
+std::string format_summary(const RunSummary& s, const ir::Program& program, bool group) {
   const IngestStats& e = s.events;
+  auto n = [group](uint64_t v) { return group ? group_digits(v) : std::to_string(v); };
   std::string out = fmt::format(
       "summary: events read {}, used {}, skipped (bad lines) {}, unknown type {}, after as-of {}, without user id {}\n",
-      e.events_read, s.engine.used, e.skipped_bad, e.unknown_events, s.engine.future, e.missing_user);
+      n(e.events_read), n(s.engine.used), n(e.skipped_bad), n(e.unknown_events), n(s.engine.future), n(e.missing_user));
   out += fmt::format("summary: null weights {}, values not of the declared type {}, users {}, profiles read {}, as of {}{}\n",
-                     s.engine.null_weights, e.bad_values + s.profiles.bad_values, s.users, s.profiles.profiles_read + e.profiles_read,
-                     format_iso8601(s.as_of), s.as_of_from_events ? " (latest event)" : "");
+                     n(s.engine.null_weights), n(e.bad_values + s.profiles.bad_values), n(s.users),
+                     n(s.profiles.profiles_read + e.profiles_read), format_iso8601(s.as_of),
+                     s.as_of_from_events ? " (latest event)" : "");
+  if (s.events_from_file) out += format_accounting(s, group);
   if (s.state_in)
     out += fmt::format("summary: continued from state {} (as of {}): users {}, kept events re-applied {}, late events {}\n",
                        *s.state_in, format_iso8601(s.state_as_of), s.state.carried_users, s.state.carried_events,

@@ -45,6 +45,7 @@ struct RunOptions {
   std::optional<std::string> state_out;  // save the state here
   Partition partition;                   // score only these users
   std::string rules_label;               // the rules file, recorded in the state
+  std::vector<int> keep_attrs;           // profile attributes written as columns (--keep)
 };
 
 struct RunSummary {
@@ -94,6 +95,7 @@ InputFindings input_findings(const RunSummary& s, const ir::Program& program);
 
 // The summary as the CLI prints it on stderr: a few lines of counts, and the input
 // findings in full.
-std::string format_summary(const RunSummary& s, const ir::Program& program);
+// `group`: counts with thousands separators (for a terminal).
+std::string format_summary(const RunSummary& s, const ir::Program& program, bool group = false);
 
 }  // namespace scorec::runtime

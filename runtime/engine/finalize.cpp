@@ -4,6 +4,8 @@
 #include <cmath>
 
 #include "ir/semantics.h"
+#include "runtime/engine/run_state.h"
+#include "support/time.h"
 
 namespace scorec::runtime {
 namespace {
@@ -147,6 +149,39 @@ ResultTable finalize(Engine& engine, RunState& run, const Population& pop) {
     for (size_t k = 0; k < p.segments.size(); ++k) table.columns[segment_col + k].numbers[u] = row.segments[k];
   }
   return table;
+}
+
+}  // namespace scorec::runtime
+
+namespace scorec::runtime {
+
+void add_profile_columns(ResultTable& table, const RunState& run, const std::vector<int>& attrs) {
+  const ir::Schema& schema = run.program.schema;
+  std::vector<ResultColumn> added;
+  for (int a : attrs) {
+    const ir::AttrDecl& attr = schema.profile[static_cast<size_t>(a)];
+    ResultColumn col;
+    col.name = attr.name;
+    const bool text = attr.type == ir::Type::String || attr.type == ir::Type::StringList || attr.type == ir::Type::Timestamp;
+    col.kind = text ? ColumnKind::Text : attr.type == ir::Type::Bool ? ColumnKind::Bool : ColumnKind::Number;
+    for (uint32_t u = 0; u < table.rows(); ++u) {
+      const bool valid = run.profiles.valid(u, static_cast<size_t>(a));
+      col.valid.push_back(valid ? 1 : 0);
+      const double v = valid ? run.profiles.value(u, static_cast<size_t>(a)) : 0.0;
+      if (!text) {
+        col.numbers.push_back(v);
+        continue;
+      }
+      std::string s;
+      if (valid && attr.type == ir::Type::String) s = run.strings.get(static_cast<uint32_t>(v));
+      if (valid && attr.type == ir::Type::Timestamp) s = format_iso8601(v);
+      if (valid && attr.type == ir::Type::StringList)
+        for (uint32_t item : run.lists.get(static_cast<uint32_t>(v))) s += (s.empty() ? "" : "|") + std::string(run.strings.get(item));
+      col.texts.push_back(std::move(s));
+    }
+    added.push_back(std::move(col));
+  }
+  table.columns.insert(table.columns.begin(), std::make_move_iterator(added.begin()), std::make_move_iterator(added.end()));
 }
 
 }  // namespace scorec::runtime

@@ -35,3 +35,12 @@ ResultTable finalize(Engine& engine, RunState& run);
 ResultTable finalize(Engine& engine, RunState& run, const Population& population);
 
 }  // namespace scorec::runtime
+
+namespace scorec::runtime {
+
+// `scorec run --keep ATTR,...`: the users' values of these profile attributes as
+// columns (text, numbers, bools; timestamps as ISO-8601, lists joined with `|`), in
+// user-index order like the rest of the table, placed after the user id.
+void add_profile_columns(ResultTable& table, const RunState& run, const std::vector<int>& attrs);
+
+}  // namespace scorec::runtime

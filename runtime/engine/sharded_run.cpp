@@ -379,7 +379,10 @@ Expected<std::optional<RunOutput>> run_shards(const ir::Program& program, const 
   }
   std::vector<ResultTable> tables(shards.size());
   parallel_for(shards.size(), threads,
-               [&](size_t k) { tables[k] = finalize(*shards[k]->engine, shards[k]->run, pops[k]); });
+               [&](size_t k) {
+                 tables[k] = finalize(*shards[k]->engine, shards[k]->run, pops[k]);
+                 add_profile_columns(tables[k], shards[k]->run, o.keep_attrs);
+               });
   out.table = merge_tables(tables, shards);
   for (const auto& s : shards) {
     add_engine_stats(summary.engine, s->run.stats);

@@ -39,6 +39,7 @@ void read_block(const TextBlock& block, const BlockReadOptions& o, ParsedBlock& 
 }
 
 void add_stats(IngestStats& into, const IngestStats& later) {
+  into.records += later.records;
   into.events_read += later.events_read;
   into.skipped_bad += later.skipped_bad;
   into.unknown_events += later.unknown_events;

@@ -88,6 +88,7 @@ class CsvEventReader final : public EventReader {
 
  private:
   Status read_record(EventBatch& out) {
+    ++ctx_.stats.records;
     const auto& f = rec_.fields;
     const std::string& file = src_.name();
     if (!rec_.bad.empty()) return bad_.report(file, rec_.line, rec_.bad);

@@ -32,6 +32,7 @@ struct BadValue {
 struct IngestStats {
   static constexpr size_t kBadValueSamples = 5;  // the first few bad values are kept whole
 
+  uint64_t records = 0;          // non-blank lines (records) of data read, whatever became of them
   uint64_t events_read = 0;      // well-formed events (all types)
   uint64_t skipped_bad = 0;      // malformed lines skipped under --skip-bad
   uint64_t unknown_events = 0;   // well-formed events of an undeclared type

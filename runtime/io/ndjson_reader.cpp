@@ -78,6 +78,7 @@ class NdjsonEventReader final : public EventReader {
         ++ctx_.stats.blank_lines;
         continue;
       }
+      ++ctx_.stats.records;
       auto st = read_line(out);
       if (!st) return st.error();
     }

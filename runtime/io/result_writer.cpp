@@ -76,6 +76,16 @@ void write_csv(const ResultTable& table, std::ostream& out, const CsvWriteOption
   }
 }
 
+std::optional<std::string> cell_text(const ResultColumn& c, size_t row) {
+  if (!valid_at(c, row)) return std::nullopt;
+  switch (c.kind) {
+    case ColumnKind::Text: return std::string(text_at(c, row));
+    case ColumnKind::Number: return format_number(number_at(c, row));
+    case ColumnKind::Bool: return std::string(number_at(c, row) != 0 ? "true" : "false");
+  }
+  return std::nullopt;
+}
+
 void write_ndjson(const ResultTable& table, std::ostream& out) {
   std::string line;
   for (size_t r = 0; r < table.rows(); ++r) {

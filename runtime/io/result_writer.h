@@ -3,7 +3,9 @@
 // format_number so that two engines agreeing to 1e-9 write identical bytes.
 #pragma once
 
+#include <optional>
 #include <ostream>
+#include <string>
 
 #include "runtime/result_table.h"
 
@@ -18,6 +20,10 @@ struct CsvWriteOptions {
 };
 
 void write_csv(const ResultTable& table, std::ostream& out, const CsvWriteOptions& options = {});
+
+// One cell as both writers show it, unquoted: text as is, numbers through
+// format_number, bools as true/false; nullopt for null.
+std::optional<std::string> cell_text(const ResultColumn& column, size_t row);
 void write_ndjson(const ResultTable& table, std::ostream& out);
 
 }  // namespace scorec::runtime

@@ -1,4 +1,7 @@
-// DESIGN.md §3: linear and percentile scaling, tiers (first match), grade letters.
+// DESIGN.md §3: percentile scaling, which ranks a user among everyone scored (linear
+// scaling, tiers and grades, which need no population, are specified in
+// tests/spec/scaling.score and tiers_grades.score); the shared scale functions on any
+// input; the output's columns.
 #include <cmath>
 #include <limits>
 #include <sstream>
@@ -80,6 +83,25 @@ TEST(Percentile, NullRawScoresAreNotRanked) {
   EXPECT_EQ(r.summary.engine.null_raw_by_score, std::vector<uint64_t>{1});
 }
 
+TEST(Percentile, AncientActivityDecaysToExactlyZeroAndTiesWithNone) {
+  // half_life 1d: an event 1100 days old contributes 2^-1100, which is 0 in doubles
+  // (below 2^-1075), so "old" ties with "none" and "quiet" (who have only undeclared
+  // events): lower = 0 for all three -> 1; "fresh" (raw 1) has lower = 3 ->
+  // 1 + floor(10 * 3 / 4) = 8. The factor used to stop at 2^-1022, ranking "old"
+  // above the other two (1 + floor(10 * 2 / 4) = 6) and making it active.
+  auto r = run_text("event e {}\nscore s { decay half_life 1d\n on e +1\n scale percentile 1..10 }\n"
+                    "segment active = s.raw > 0",
+                    ev_at("old", "e", T - 1100 * kDay) + ev_at("none", "x", T) + ev_at("quiet", "x", T) +
+                        ev_at("fresh", "e", T),
+                    "", T);
+  EXPECT_EQ(r.num("old", "s_raw"), 0.0);
+  EXPECT_FALSE(r.flag("old", "active"));
+  EXPECT_EQ(r.num("old", "s"), 1.0);
+  EXPECT_EQ(r.num("none", "s"), 1.0);
+  EXPECT_EQ(r.num("quiet", "s"), 1.0);
+  EXPECT_EQ(r.num("fresh", "s"), 8.0);
+}
+
 TEST(ScaleFunctions, DefinedForAnyInput) {
   // The checker keeps scaled ranges within +-2^53 (E035), but the shared functions
   // stay defined for any input (IR read back from a file, NaN or infinite raw scores):
@@ -96,115 +118,6 @@ TEST(ScaleFunctions, DefinedForAnyInput) {
   EXPECT_EQ(ir::decay_exp2(-HUGE_VAL), 0.0);
   EXPECT_EQ(ir::decay_exp2(0), 1.0);
   EXPECT_EQ(ir::tier_of({ir::Tier{}}, std::nan("")), -1);  // a null score has no tier
-}
-
-TEST(Linear, BucketsAndClampingAtBothEnds) {
-  // linear 0..100 to 1..10: 1 + floor(10 * raw / 100), clamped to [1, 10]
-  //   -5 -> 1 + floor(-0.5) = 0 -> clamped 1     0 -> 1     9.99 -> 1 + floor(0.999) = 1
-  //   10 -> 2    55 -> 1 + 5 = 6    99.99 -> 1 + 9 = 10    100 -> 11 -> clamped 10    250 -> 10
-  auto r = run_text("event e { v: number }\nscore s { on e + v\n scale linear 0..100 to 1..10 }",
-                    raws({{"neg", -5}, {"zero", 0}, {"r9", 9.99}, {"r10", 10}, {"r55", 55}, {"r99", 99.99},
-                          {"r100", 100}, {"r250", 250}}),
-                    "", T);
-  EXPECT_EQ(r.num("neg", "s"), 1.0);
-  EXPECT_EQ(r.num("zero", "s"), 1.0);
-  EXPECT_EQ(r.num("r9", "s"), 1.0);
-  EXPECT_EQ(r.num("r10", "s"), 2.0);
-  EXPECT_EQ(r.num("r55", "s"), 6.0);
-  EXPECT_EQ(r.num("r99", "s"), 10.0);
-  EXPECT_EQ(r.num("r100", "s"), 10.0);
-  EXPECT_EQ(r.num("r250", "s"), 10.0);
-  EXPECT_EQ(r.num("r55", "s_raw"), 55.0);
-}
-
-TEST(Linear, NonZeroLowAndZeroBasedTarget) {
-  // linear 20..40 to 0..4 (width 5): floor(5 * (raw - 20) / 20), clamped to [0, 4]
-  //   10 -> floor(-2.5) = -3 -> 0   20 -> 0   23.9 -> floor(0.975) = 0   24 -> 1
-  //   35.9 -> floor(3.975) = 3   36 -> 4   40 -> 5 -> clamped 4
-  // (a rounding formula a + round((b-a)(raw-lo)/(hi-lo)) would give 23.9 -> 1.)
-  auto r = run_text("event e { v: number }\nscore s { on e + v\n scale linear 20..40 to 0..4 }",
-                    raws({{"r10", 10}, {"r20", 20}, {"r23", 23.9}, {"r24", 24}, {"r35", 35.9}, {"r36", 36}, {"r40", 40}}),
-                    "", T);
-  EXPECT_EQ(r.num("r10", "s"), 0.0);
-  EXPECT_EQ(r.num("r20", "s"), 0.0);
-  EXPECT_EQ(r.num("r23", "s"), 0.0);
-  EXPECT_EQ(r.num("r24", "s"), 1.0);
-  EXPECT_EQ(r.num("r35", "s"), 3.0);
-  EXPECT_EQ(r.num("r36", "s"), 4.0);
-  EXPECT_EQ(r.num("r40", "s"), 4.0);
-}
-
-TEST(Tiers, FirstMatchingThresholdTopToBottom) {
-  // No scale: tiers apply to raw. 100 matches high and medium -> high (first match).
-  auto r = run_text("event e { v: number }\nscore s { on e + v\n tiers { high >= 7, medium >= 4, low } }",
-                    raws({{"r100", 100}, {"r7", 7}, {"r6", 6.99}, {"r4", 4}, {"r3", 3.99}, {"neg", -5}}), "", T);
-  EXPECT_EQ(r.text("r100", "s_tier"), "high");
-  EXPECT_EQ(r.text("r7", "s_tier"), "high");
-  EXPECT_EQ(r.text("r6", "s_tier"), "medium");
-  EXPECT_EQ(r.text("r4", "s_tier"), "medium");
-  EXPECT_EQ(r.text("r3", "s_tier"), "low");
-  EXPECT_EQ(r.text("neg", "s_tier"), "low");
-  EXPECT_FALSE(r.has_column("s"));  // no scale, no scaled column
-}
-
-TEST(Tiers, TiersUseTheScaledValueWhenTheScoreScales) {
-  // linear 0..100 to 1..10: raw 55 -> 6 (medium, though 55 >= 7), 65 -> 7 (high),
-  // 35 -> 4 (medium), 25 -> 3 (low).
-  auto r = run_text(
-      "event e { v: number }\nscore s { on e + v\n scale linear 0..100 to 1..10\n tiers { high >= 7, medium >= 4, low } }",
-      raws({{"r55", 55}, {"r65", 65}, {"r35", 35}, {"r25", 25}}), "", T);
-  EXPECT_EQ(r.text("r55", "s_tier"), "medium");
-  EXPECT_EQ(r.text("r65", "s_tier"), "high");
-  EXPECT_EQ(r.text("r35", "s_tier"), "medium");
-  EXPECT_EQ(r.text("r25", "s_tier"), "low");
-}
-
-TEST(Tiers, RangeFormTiers) {
-  // 1..10 with { low 1..3, medium 4..6, high 7..10 }:
-  //   -3 -> 1 low; 25 -> 3 low; 35 -> 4 medium; 59.9 -> 1 + floor(5.99) = 6 medium;
-  //   65 -> 7 high; 150 -> 10 high
-  auto r = run_text(
-      "event e { v: number }\nscore s { on e + v\n scale linear 0..100 to 1..10\n"
-      " tiers { low 1..3, medium 4..6, high 7..10 } }",
-      raws({{"neg", -3}, {"r25", 25}, {"r35", 35}, {"r59", 59.9}, {"r65", 65}, {"r150", 150}}), "", T);
-  EXPECT_EQ(r.text("neg", "s_tier"), "low");
-  EXPECT_EQ(r.text("r25", "s_tier"), "low");
-  EXPECT_EQ(r.text("r35", "s_tier"), "medium");
-  EXPECT_EQ(r.text("r59", "s_tier"), "medium");
-  EXPECT_EQ(r.text("r65", "s_tier"), "high");
-  EXPECT_EQ(r.text("r150", "s_tier"), "high");
-  EXPECT_EQ(r.num("r59", "s"), 6.0);
-}
-
-TEST(Grades, PointsAndLetters) {
-  //   cto:    software 20 + Paris 15 + CTO 10 = 45 -> A
-  //   paris:  software 20 + Paris 15        = 35 -> B
-  //   fin:    finance 20                    = 20 -> C
-  //   retail: retail (not in list) + Paris  = 15 -> D
-  //   none:   no industry -5                = -5 -> F
-  const char* rules = R"(event e {}
-profile { industry: string, city: string, title: string }
-grade fit {
-  when industry in ["software", "finance"] +20
-  when city == "Paris" +15
-  when title == "CTO" +10
-  when not has(industry) -5
-  letters { A >= 40, B >= 30, C >= 20, D >= 10, F }
-})";
-  auto r = run_text(rules, ev_at("cto", "e", T),
-                    "user_id,industry,city,title\ncto,software,Paris,CTO\nparis,software,Paris,\nfin,finance,,\n"
-                    "retail,retail,Paris,\nnone,,,\n",
-                    T);
-  EXPECT_EQ(r.num("cto", "fit_points"), 45.0);
-  EXPECT_EQ(r.text("cto", "fit"), "A");
-  EXPECT_EQ(r.num("paris", "fit_points"), 35.0);
-  EXPECT_EQ(r.text("paris", "fit"), "B");
-  EXPECT_EQ(r.num("fin", "fit_points"), 20.0);
-  EXPECT_EQ(r.text("fin", "fit"), "C");
-  EXPECT_EQ(r.num("retail", "fit_points"), 15.0);
-  EXPECT_EQ(r.text("retail", "fit"), "D");
-  EXPECT_EQ(r.num("none", "fit_points"), -5.0);
-  EXPECT_EQ(r.text("none", "fit"), "F");
 }
 
 TEST(Output, ColumnsInDeclarationOrder) {

@@ -6,6 +6,13 @@
 namespace scorec::testing {
 namespace {
 
+TEST(Instants, TIsMarchFirst2024) {
+  EXPECT_EQ(ts("2024-03-01T00:00:00Z"), T);
+  EXPECT_EQ(ts("2024-02-29T00:00:00Z"), T - kDay);
+  // 2024-02-29 starts a 7-day epoch bucket: 1709164800 / 604800 = 2826 exactly.
+  EXPECT_EQ(ts("2024-02-29T00:00:00Z"), 2826.0 * 7 * kDay);
+}
+
 TEST(Support, CompileErrorsFailTheTestWithDiagnostics) {
   EXPECT_NONFATAL_FAILURE(run_text("score s { on nope +1 }", ev_at("u", "e", T), "", T), "unknown event 'nope'");
 }

@@ -20,6 +20,7 @@
 #include "jit/jit_engine.h"
 #include "runtime/engine/driver.h"
 #include "cli/output_options.h"
+#include "cli/progress_line.h"
 #include "runtime/engine/run_accounting.h"
 #include "runtime/io/result_writer.h"
 #include "support/file_io.h"
@@ -157,7 +158,10 @@ std::optional<runtime::RunOutput> score_input(const ir::Program& program, const 
                                               const InputArgs& a, const std::string& label) {
   auto engine = make_engine(program, a, label);
   if (!engine) return std::nullopt;
-  auto result = runtime::run_rules(program, o, *engine);
+  auto result = [&] {
+    ProgressLine progress(o.events_path, !a.quiet);  // erased before anything else is printed
+    return runtime::run_rules(program, o, *engine);
+  }();
   if (!result) {
     std::cerr << "error: " << (label.empty() ? "" : "scoring with " + label + ": ") << result.error().str() << "\n";
     if (!result.error().hint.empty()) std::cerr << "hint: " << result.error().hint << "\n";

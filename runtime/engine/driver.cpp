@@ -11,6 +11,7 @@
 #include "runtime/io/event_reader.h"
 #include "runtime/io/input_findings.h"
 #include "runtime/io/input_stream.h"
+#include "runtime/io/read_progress.h"
 #include "runtime/state/identity_merge.h"
 #include "runtime/state/state_file.h"
 #include "support/text.h"
@@ -41,6 +42,7 @@ Status for_each_chunk(const RunOptions& o, Reading& rd, const std::function<Stat
     auto more = (*reader)->next(batch, o.chunk_events);
     if (!more) return more.error();
     if (!*more) return Ok{};
+    read_progress().add_events(batch.size());
     if (auto st = fn(batch); !st) return st;
   }
 }

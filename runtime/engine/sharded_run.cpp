@@ -10,6 +10,7 @@
 #include "runtime/io/block_reader.h"
 #include "runtime/io/field_mapping.h"
 #include "runtime/io/input_stream.h"
+#include "runtime/io/read_progress.h"
 #include "runtime/io/reader_common.h"
 #include "support/hash.h"
 #include "support/parallel.h"
@@ -324,6 +325,7 @@ Expected<std::optional<RunOutput>> run_shards(const ir::Program& program, const 
       add_stats(stats, b->stats);
       if (b->error) return *b->error;
       for (auto& l : b->links) links.found.push_back(std::move(l));
+      read_progress().add_events(b->events.size());
     }
     if (input_error) return *input_error;
     distribute(shards, blocks, threads, kFromEvents);

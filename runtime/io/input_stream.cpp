@@ -1,4 +1,5 @@
 #include "runtime/io/input_stream.h"
+#include "runtime/io/read_progress.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -25,6 +26,7 @@ class FdStream final : public InputStream {
   FdStream(int fd, std::string name, bool regular, std::string sniffed = {})
       : fd_(fd), sniffed_(std::move(sniffed)) {
     name_ = std::move(name);
+    counted_ = read_progress().opened(name_);
     // A pipe or terminal can wait for ever; interrupt() wakes the wait through this pipe.
     // (A regular file never waits long: its reads need no waking.)
     if (!regular && ::pipe2(wake_, O_CLOEXEC | O_NONBLOCK) != 0) wake_[0] = wake_[1] = -1;
@@ -57,7 +59,10 @@ class FdStream final : public InputStream {
         if (fds[0].revents == 0) continue;
       }
       ssize_t got = ::read(fd_, dst, n);
-      if (got >= 0) return static_cast<size_t>(got);
+      if (got >= 0) {
+        if (counted_) read_progress().add_bytes(static_cast<uint64_t>(got));
+        return static_cast<size_t>(got);
+      }
       if (errno == EINTR || errno == EAGAIN) continue;
       return Error{fmt::format("cannot read: {}", std::strerror(errno)), name_};
     }
@@ -69,6 +74,7 @@ class FdStream final : public InputStream {
   std::atomic<bool> interrupted_{false};
   std::string sniffed_;
   size_t sniffed_used_ = 0;
+  bool counted_ = false;  // the file a progress display follows (read_progress.h)
 };
 
 bool is_gzip_magic(std::string_view head) {

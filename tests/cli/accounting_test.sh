@@ -152,4 +152,23 @@ expect_exit 0 "--only-changed (state)" -- "${run_o[@]}" --only-changed "$tmp/bef
 [ "$(cut -d, -f1 "$tmp/out" | tr '\n' ' ')" = "user_id u3 u5 " ] && ok || { bad "only changed (state)"; cat "$tmp/out"; }
 expect_exit 1 "--only-changed against other columns" -- "${run_o[@]}" --keep email --only-changed "$tmp/before.csv"
 expect_err "the previous output has no column 'email'"
+
+# ---- Progress on a terminal ---------------------------------------------------------
+# Under a pseudo-terminal (script, whose log holds what the terminal showed), a run that lasts over half a second shows a progress
+# line on stderr and erases it; the output and the summary are as without it. A FIFO
+# fed in two parts with a pause makes the run last.
+mkfifo "$tmp/slow.fifo"
+{ head -3 "$tmp/o.csv"; sleep 1.5; tail -n +4 "$tmp/o.csv"; } >"$tmp/slow.fifo" &
+script -qefc "'$scorec' run '$tmp/o.score' --events '$tmp/slow.fifo' --as-of 2024-03-05 -o '$tmp/tty.out'" "$tmp/tty.err" >/dev/null
+wait
+if ! grep -q "reading $tmp/slow.fifo: 0.0 MB, [0-9]* events" "$tmp/tty.err"; then bad "no progress line on a terminal"; cat -v "$tmp/tty.err"; else ok; fi
+# Erased: the last progress line is followed by the erase sequence, then the summary.
+grep -q $'\r\x1b\[Ksummary: events read 6' "$tmp/tty.err" && ok || { bad "the progress line is not erased"; cat -v "$tmp/tty.err"; }
+"$scorec" run "$tmp/o.score" --events "$tmp/o.csv" --as-of 2024-03-05 >"$tmp/plain.out" 2>/dev/null
+cmp -s "$tmp/plain.out" "$tmp/tty.out" && ok || bad "output under a terminal differs"
+# --quiet, or stderr not a terminal: nothing.
+{ head -3 "$tmp/o.csv"; sleep 1; tail -n +4 "$tmp/o.csv"; } >"$tmp/slow.fifo" &
+script -qefc "'$scorec' run '$tmp/o.score' --events '$tmp/slow.fifo' --as-of 2024-03-05 -q -o /dev/null" "$tmp/tty.err" >/dev/null
+wait
+if grep -q "reading" "$tmp/tty.err"; then bad "--quiet shows progress"; cat -v "$tmp/tty.err"; else ok; fi
 finish

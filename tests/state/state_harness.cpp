@@ -137,7 +137,7 @@ Outcome combine(const ir::Program& program, const std::vector<std::string>& stat
 
 namespace {
 
-std::string cell_text(const runtime::ResultColumn& c, size_t row) {
+std::string shown_cell(const runtime::ResultColumn& c, size_t row) {
   if (!c.valid[row]) return "null";
   switch (c.kind) {
     case runtime::ColumnKind::Text:
@@ -208,7 +208,7 @@ TableDiff compare_tables(const runtime::ResultTable& want, const runtime::Result
         }
       }
       if (!same) {
-        fail("user " + want.user_ids[r] + ", " + x.name + ": expected " + cell_text(x, r) + ", got " + cell_text(y, r));
+        fail("user " + want.user_ids[r] + ", " + x.name + ": expected " + shown_cell(x, r) + ", got " + shown_cell(y, r));
       } else if (!bits) {
         d.identical = false;
       }
@@ -223,7 +223,7 @@ std::string render_table(const runtime::ResultTable& t) {
   out += "\n";
   for (size_t r = 0; r < t.rows(); ++r) {
     out += t.user_ids[r];
-    for (const auto& c : t.columns) out += "," + cell_text(c, r);
+    for (const auto& c : t.columns) out += "," + shown_cell(c, r);
     out += "\n";
   }
   return out;

@@ -36,7 +36,8 @@ uint64_t Histogram::total() const {
   return n;
 }
 
-std::vector<double> histogram_edges(const std::vector<const std::vector<double>*>& sets, size_t max_bins) {
+std::vector<double> histogram_edges(const std::vector<const std::vector<double>*>& sets, size_t max_bins,
+                                    const std::vector<double>& cover) {
   std::vector<double> all;
   bool whole = true;
   for (const auto* set : sets)
@@ -58,6 +59,11 @@ std::vector<double> histogram_edges(const std::vector<const std::vector<double>*
     open_high = hi - p99 > (p99 - p1) / 2;
     if (open_low) lo = p1;
     if (open_high) hi = p99;
+  }
+  for (double v : cover) {
+    if (!open_low) lo = std::min(lo, v);
+    if (!open_high) hi = std::max(hi, v);
+    whole = whole && v == std::floor(v);
   }
   const size_t bins = max_bins - open_low - open_high;
   // Whole values over a short range: one bar per value.

@@ -20,9 +20,11 @@ struct Histogram {
   uint64_t total() const;
 };
 
-// Round edges covering every value of each set (NaN values are left out), about
+// Round edges covering every value of each set (NaN values are left out) and the
+// values of `cover` (a scaled score's whole range a..b, so that empty ends show), about
 // `max_bins` bins or fewer; empty when there is no value.
-std::vector<double> histogram_edges(const std::vector<const std::vector<double>*>& sets, size_t max_bins = 24);
+std::vector<double> histogram_edges(const std::vector<const std::vector<double>*>& sets, size_t max_bins = 24,
+                                    const std::vector<double>& cover = {});
 
 // The values (NaN left out) counted into the bins of `edges` (non-empty).
 Histogram count_into(const std::vector<double>& values, const std::vector<double>& edges);

@@ -130,10 +130,11 @@ std::vector<double> numbers(const runtime::ResultColumn* c) {
 
 // One chart: the run's values, and the baseline's over the same bins when it has them.
 std::string histogram_block(const std::string& title, const std::string& score, const std::string& kind,
-                            const std::vector<double>& now, const std::vector<double>* base, size_t bins) {
+                            const std::vector<double>& now, const std::vector<double>* base, size_t bins,
+                            const std::vector<double>& cover = {}) {
   std::vector<const std::vector<double>*> sets{&now};
   if (base) sets.push_back(base);
-  auto edges = histogram_edges(sets, bins);
+  auto edges = histogram_edges(sets, bins, cover);
   std::vector<HistogramSeries> series;
   if (!edges.empty()) {
     series.push_back({base ? "now" : "", count_into(now, edges), false});
@@ -272,7 +273,8 @@ std::string score_section(const ReportInput& in, size_t s) {
     std::vector<double> base_value;
     bool base_scaled = diff && diff->scaled_old;
     if (base && base_scaled) base_value = numbers(base->table.column(sc.name));
-    out += histogram_block("Scaled score", sc.name, "scaled", value, base_scaled ? &base_value : nullptr, in.histogram_bins);
+    out += histogram_block("Scaled score", sc.name, "scaled", value, base_scaled ? &base_value : nullptr, in.histogram_bins,
+                           {static_cast<double>(sc.scale.a), static_cast<double>(sc.scale.b)});
   }
   out += "</div>";
   if (!sc.tiers.empty()) {

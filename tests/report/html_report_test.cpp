@@ -120,6 +120,12 @@ TEST(Histogram, WholeValuesGetABarEach) {
   EXPECT_EQ(h.counts, (std::vector<uint64_t>{1, 2, 1, 0, 1}));
 }
 
+TEST(Histogram, AScaledRangeIsCoveredWhole) {
+  std::vector<double> v{2, 3, 3};  // a scale 1..10 that nobody reaches the ends of
+  auto edges = report::histogram_edges({&v}, 24, {1, 10});
+  EXPECT_EQ(edges, (std::vector<double>{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}));
+}
+
 TEST(Histogram, RoundEdgesCoverEveryValue) {
   std::vector<double> v{0.13, 2.5, 7.77, 9.99, NAN};
   auto edges = report::histogram_edges({&v}, 10);

@@ -160,6 +160,15 @@ struct ExplainArgs : InputArgs {
 };
 int explain(const ExplainArgs& a);
 
+// cli/cmd_report.cpp: one self-contained HTML page about a run (runtime/report/html_report.h).
+struct ReportArgs : InputArgs {
+  std::string rules;
+  std::optional<std::string> baseline;  // an older rules file to compare with
+  std::optional<std::string> output;
+  size_t bins = 24;  // at most this many histogram bins
+};
+int report(const ReportArgs& a);
+
 // cli/cmd_test.cpp: run the `test` blocks of rules files (docs/tools.md).
 struct TestArgs {
   std::vector<std::string> files;

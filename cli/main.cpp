@@ -147,6 +147,21 @@ int main(int argc, char** argv) {
   explain_cmd->add_option("--format,-f", explain_args.format, "text (default) or json")->check(CLI::IsMember({"text", "json"}));
   explain_cmd->add_option("--output,-o", explain_args.output, "Output file (default: standard output)");
 
+  ReportArgs report_args;
+  auto* report_cmd = app.add_subcommand(
+      "report", "Write one self-contained HTML page about a run: distributions, tiers, what gives the points, input");
+  report_cmd->add_option("rules", report_args.rules, "Rules file; - for standard input")->required();
+  add_input_options(report_cmd, report_args, true);
+  report_cmd->add_option("--baseline", report_args.baseline,
+                         "An older rules file: also show tier migrations, the biggest movers and its histograms")
+      ->check(CLI::ExistingFile);
+  report_cmd->add_option("--output,-o", report_args.output, "The HTML file to write (default: standard output)");
+  report_cmd->add_option("--bins", report_args.bins, "At most this many histogram bins (default 24)")
+      ->check(CLI::Range(size_t{2}, size_t{200}));
+  report_cmd->footer(
+      "The rules are scored by the reference interpreter, which reports each rule's contributions; --engine "
+      "scores the baseline.\nExample: scorec report leads.score --events events.ndjson -o report.html");
+
   FmtArgs fmt_args;
   auto* fmt_cmd = app.add_subcommand("fmt", "Format rules files in the canonical layout (print, --check or -w)");
   fmt_cmd->add_option("files", fmt_args.files, "Rules files; - for standard input")->required();
@@ -251,6 +266,10 @@ int main(int argc, char** argv) {
   if (*explain_cmd) {
     explain_args.color = color;
     return explain(explain_args);
+  }
+  if (*report_cmd) {
+    report_args.color = color;
+    return report(report_args);
   }
   if (*diff_cmd) {
     diff_args.color = color;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace scorec::runtime {
@@ -21,6 +22,12 @@ struct ResultTable {
   std::vector<std::string> user_ids;
   std::vector<ResultColumn> columns;
   size_t rows() const { return user_ids.size(); }
+  // The column of that name, or null.
+  const ResultColumn* column(std::string_view name) const {
+    for (const auto& c : columns)
+      if (c.name == name) return &c;
+    return nullptr;
+  }
 };
 
 }  // namespace scorec::runtime

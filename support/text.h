@@ -47,4 +47,9 @@ size_t utf8_sequence_length(std::string_view s, size_t i);
 // The offset of the first byte of `s` that does not start a valid UTF-8 sequence.
 std::optional<size_t> invalid_utf8_at(std::string_view s);
 
+// Text for an XML or HTML document, as element text or a quoted attribute value: the
+// five escapes (& < > " '), and the control characters XML 1.0 cannot hold at all as
+// U+FFFD (tab, line feed and carriage return are kept).
+std::string xml_escape(std::string_view s);
+
 }  // namespace scorec

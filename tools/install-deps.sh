@@ -19,6 +19,7 @@ packages=(
   libfast-float-dev                      # number parsing (support/text.cpp)
   clang-19 libclang-rt-19-dev            # libFuzzer targets (tools/fuzz.sh): compiler + fuzzer/sanitizer runtimes
   gzip python3
+  chromium fonts-dejavu-core             # tests/report/html_dom_test.py renders `scorec report` pages headless
   time nodejs                            # bench/w1.sh: /usr/bin/time (wall, peak RSS); node runs the DuckDB anchor
 )
 

@@ -2,28 +2,10 @@
 
 #include <fmt/format.h>
 
+#include "support/text.h"
+
 namespace scorec::runtime {
 namespace {
-
-// Text and attribute values: the five XML escapes, and the control characters XML 1.0
-// cannot hold at all (an expectation on a string property could print one) as U+FFFD.
-std::string xml(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (unsigned char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default:
-        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') out += "\xEF\xBF\xBD";
-        else out += static_cast<char>(c);
-    }
-  }
-  return out;
-}
 
 // "rules.score:12:3" (file:line:col) -> 12; 0 when there is no line.
 int line_of(const std::string& where) {
@@ -56,14 +38,14 @@ std::string junit_xml(const std::vector<JunitSuite>& suites) {
     size_t f = 0;
     std::string cases;
     for (const auto& o : s.outcomes) {
-      std::string attrs = fmt::format(R"(classname="{0}" name="{1}" file="{0}")", xml(s.file), xml(o.name));
+      std::string attrs = fmt::format(R"(classname="{0}" name="{1}" file="{0}")", xml_escape(s.file), xml_escape(o.name));
       if (int line = line_of(o.where)) attrs += fmt::format(R"( line="{}")", line);
       if (o.passed) {
         cases += fmt::format("    <testcase {}/>\n", attrs);
       } else {
         ++f;
         cases += fmt::format("    <testcase {}>\n      <failure message=\"{}\">{}</failure>\n    </testcase>\n", attrs,
-                             xml(first_line(o.explanation)), xml(o.explanation));
+                             xml_escape(first_line(o.explanation)), xml_escape(o.explanation));
       }
     }
     size_t e = s.compile_errors.empty() ? 0 : 1;
@@ -71,10 +53,10 @@ std::string junit_xml(const std::vector<JunitSuite>& suites) {
       cases += fmt::format(
           "    <testcase classname=\"{0}\" name=\"compile\" file=\"{0}\">\n      <error message=\"the rules file has "
           "errors\">{1}</error>\n    </testcase>\n",
-          xml(s.file), xml(s.compile_errors));
+          xml_escape(s.file), xml_escape(s.compile_errors));
     size_t n = s.outcomes.size() + e;
     body += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\">\n{}  </testsuite>\n",
-                        xml(s.file), n, f, e, cases);
+                        xml_escape(s.file), n, f, e, cases);
     tests += n;
     failures += f;
     errors += e;

@@ -84,11 +84,26 @@ TEST(RealData, Rees46CountsAndScores) {
   EXPECT_EQ(sum.events.unknown_events, 0u);
   EXPECT_EQ(sum.users, 4504u);
   EXPECT_EQ(sum.as_of, 1569898200.0);  // 2019-10-01 02:50:00 UTC
-  // min(views, 10) + electronics views + 5 * carts + sum(10 + price / 100) over purchases.
-  EXPECT_NEAR(s->number("512384348", "intent_raw"), 23.3981, 1e-9);
-  EXPECT_NEAR(s->number("512478069", "intent_raw"), 21.0039, 1e-9);
-  EXPECT_NEAR(s->number("515384420", "intent_raw"), 60.4779, 1e-9);
+  // min(views, 10) + min(electronics views, 10) + min(5 * carts, 20) + sum(50 + price / 100)
+  // over purchases.
+  EXPECT_NEAR(s->number("512384348", "intent_raw"), 63.3981, 1e-9);
+  EXPECT_NEAR(s->number("512478069", "intent_raw"), 61.0039, 1e-9);  // 12 views, one purchase
+  EXPECT_NEAR(s->number("515384420", "intent_raw"), 95.4779, 1e-9);  // 5 carts, capped at 20
   EXPECT_EQ(s->text("515384420", "intent_tier"), "buyer");
+  // `buyer` means bought: the tier holds exactly the 193 users with a purchase (the
+  // same query: 1,386 interested, 2,925 browsing).
+  std::map<std::string, size_t> tiers;
+  size_t bought = 0;
+  for (const auto& c : s->out.table.columns) {
+    if (c.name == "intent_tier")
+      for (const auto& t : c.texts) ++tiers[t];
+    if (c.name == "bought")
+      for (double b : c.numbers) bought += b != 0;
+  }
+  EXPECT_EQ(tiers["buyer"], 193u);
+  EXPECT_EQ(tiers["interested"], 1386u);
+  EXPECT_EQ(tiers["browsing"], 2925u);
+  EXPECT_EQ(bought, 193u);
   // Empty brand / category_code fields are nulls: starts_with(null, ...) is null, so
   // those views get no electronics point, and no weight is null.
   EXPECT_EQ(sum.engine.null_weights, 0u);
